@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Count the results of a lab VM run and check the console for kernel splats.
+
+    report.py TREE RUNDIR [--ref RUNDIR] [--label NAME] [--quiet]
+
+KUnit results (KTAP on the console) and each kselftest program's output (KTAP/TAP on the
+second serial port) are parsed with the kernel's own parser, tools/testing/kunit/kunit_parser.py.
+Each leaf test case counts once. A program that exits non-zero without a failed case, whose
+output does not parse, that times out or does not finish counts as a failure. Writes
+RUNDIR/cases.json (case -> status) and RUNDIR/summary.json. Exit status: 0 when nothing failed,
+no splat was seen and (with --ref) every case that passed on the reference passed here.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+SPLATS = [
+    r'\bOops\b', r'\bBUG: ', r'\bWARNING: ', r'Kernel panic - not syncing', r'\bUBSAN: ',
+    r'general protection fault', r'-+\[ cut here \]-+', r'\bCall Trace:',
+    r'unreferenced object 0x', r'INFO: task .* blocked for more than',
+    r'rcu: INFO: .* detected stalls', r'INFO: possible (recursive|circular|irq)',
+    r'BUG: KASAN', r'kernel BUG at',
+]
+SPLAT_RE = re.compile('|'.join(SPLATS))
+
+
+def leaves(test, prefix):
+    """Yield (name, status) for each leaf case of a parsed test tree."""
+    name = f'{prefix}/{test.name}' if prefix else test.name
+    if not test.subtests:
+        yield name, test.status.name
+        return
+    for sub in test.subtests:
+        yield from leaves(sub, name)
+
+
+def parse(kunit_parser, printer, lines):
+    return kunit_parser.parse_run_tests(lines, printer)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('tree')
+    ap.add_argument('rundir')
+    ap.add_argument('--ref')
+    ap.add_argument('--label', default='')
+    ap.add_argument('--quiet', action='store_true')
+    args = ap.parse_args()
+
+    sys.path.insert(0, os.path.join(args.tree, 'tools/testing/kunit'))
+    import kunit_parser
+    from kunit_printer import Printer
+    printer = Printer(print=not args.quiet, output=sys.stderr)
+
+    def read(name):
+        try:
+            with open(os.path.join(args.rundir, name), errors='replace') as f:
+                return f.read().replace('\r', '').splitlines()
+        except FileNotFoundError:
+            return []
+
+    console, results = read('console.log'), read('results.log')
+    cases = {}
+    problems = []
+
+    def add(name, status):
+        while name in cases:
+            name += "'"
+        cases[name] = status
+
+    # KUnit, from the console (absent when the run disabled KUnit).
+    if any('KTAP version' in l or 'TAP version' in l for l in console):
+        t = parse(kunit_parser, printer, console)
+        for n, s in leaves(t, 'kunit'):
+            add(n, s)
+        if t.counts.errors:
+            problems.append(f'kunit: {t.counts.errors} KTAP parse error(s)')
+            add('kunit/<parse>', 'FAILURE')
+
+    # kselftest programs, from the results port.
+    done = False
+    prog, body = None, []
+    for line in results:
+        if line.startswith('# rvfs-run: '):
+            prog, body = line.split(': ', 1)[1].strip(), []
+        elif line.startswith('# rvfs-exit: ') and prog:
+            rc = int(line.rsplit(' ', 1)[1])
+            t = parse(kunit_parser, printer, body)
+            got = list(leaves(t, '')) if t.status.name != 'FAILURE_TO_PARSE_TESTS' else []
+            bad = sum(s not in ('SUCCESS', 'SKIPPED') for _, s in got)
+            for n, s in got:
+                add(f'{prog}/{n.split("/", 2)[-1]}', s)
+            if not got:
+                problems.append(f'{prog}: no test results (exit {rc})')
+                add(f'{prog}/<run>', 'FAILURE')
+            elif t.counts.errors:
+                problems.append(f'{prog}: {t.counts.errors} TAP error(s) (exit {rc})')
+                add(f'{prog}/<tap>', 'FAILURE')
+            elif rc not in (0, 4) and not bad:
+                problems.append(f'{prog}: exit {rc} without a failed case')
+                add(f'{prog}/<exit>', 'FAILURE')
+            prog = None
+        elif line.startswith('# rvfs-done'):
+            done = True
+        elif line.startswith('# rvfs-timeout') or line.startswith('# rvfs-qemu-exit'):
+            problems.append(line[2:])
+        elif prog is not None:
+            body.append(line)
+    if prog is not None:
+        problems.append(f'{prog}: did not finish')
+        add(f'{prog}/<run>', 'CRASHED')
+    if results and not done:
+        problems.append('the run did not finish')
+        add('<vm>/<done>', 'FAILURE')
+    if not console:
+        problems.append('no console output')
+        add('<vm>/<console>', 'FAILURE')
+
+    splats = [l for l in console if SPLAT_RE.search(l)]
+    if splats:
+        problems.append(f'{len(splats)} kernel splat line(s) on the console, first: {splats[0].strip()}')
+        add('<vm>/<splat>', 'FAILURE')
+
+    passed = sum(s == 'SUCCESS' for s in cases.values())
+    skipped = sum(s == 'SKIPPED' for s in cases.values())
+    failed = len(cases) - passed - skipped
+    regress = []
+    if args.ref:
+        with open(os.path.join(args.ref, 'cases.json')) as f:
+            ref = json.load(f)
+        regress = sorted(n for n, s in ref.items() if s == 'SUCCESS' and cases.get(n) != 'SUCCESS')
+    with open(os.path.join(args.rundir, 'cases.json'), 'w') as f:
+        json.dump(cases, f, indent=1, sort_keys=True)
+    with open(os.path.join(args.rundir, 'summary.json'), 'w') as f:
+        json.dump({'passed': passed, 'failed': failed, 'skipped': skipped,
+                   'problems': problems, 'regressions': regress}, f, indent=1)
+
+    label = f'{args.label}: ' if args.label else ''
+    for n, s in sorted(cases.items()):
+        if s not in ('SUCCESS', 'SKIPPED'):
+            print(f'{label}FAIL {n} ({s})')
+    for n, s in sorted(cases.items()):
+        if s == 'SKIPPED':
+            print(f'{label}SKIP {n}')
+    for p in problems:
+        print(f'{label}problem: {p}')
+    for n in regress:
+        print(f'{label}REGRESSION against the reference: {n}')
+    by_suite = {}
+    for n, s in cases.items():
+        k = n.split('/')[0] if n.startswith('kunit') else '/'.join(n.split('/')[:3])
+        c = by_suite.setdefault(k, [0, 0, 0])
+        c[0 if s == 'SUCCESS' else 2 if s == 'SKIPPED' else 1] += 1
+    for k, (p, fl, sk) in sorted(by_suite.items()):
+        print(f'{label}  suite {k}: pass {p}, fail {fl}, skip {sk}')
+    print(f'{label}{passed} passed, {failed} failed, {skipped} skipped')
+    return 1 if failed or splats or regress else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rvfs-demo: shows the mount-namespace features of the patched kernel at work.
+ *
+ *   rvfs-demo mounts              list the mounts of the caller's namespace (listmount/statmount)
+ *   rvfs-demo empty               unshare(UNSHARE_EMPTY_MNTNS): list, look at the nullfs root,
+ *                                 then build a tmpfs root over it and chroot into it
+ *   rvfs-demo clone3              the same start with clone3(CLONE_EMPTY_MNTNS) in a child
+ *   rvfs-demo fsmount-ns          fsmount(FSMOUNT_NAMESPACE) of a tmpfs: a namespace fd
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef NULL_FS_MAGIC
+#define NULL_FS_MAGIC 0x4E554C4C
+#endif
+
+#define die(what) do { fprintf(stderr, "rvfs-demo: %s: %s\n", what, strerror(errno)); exit(1); } while (0)
+
+static int list_mounts(const char *title)
+{
+	struct mnt_id_req req = { .size = MNT_ID_REQ_SIZE_VER0, .mnt_id = LSMT_ROOT };
+	uint64_t ids[256];
+	char buf[4096];
+	struct statmount *sm = (struct statmount *)buf;
+	long n = syscall(__NR_listmount, &req, ids, 256, 0);
+
+	if (n < 0)
+		die("listmount");
+	printf("%s: %ld mount%s\n", title, n, n == 1 ? "" : "s");
+	for (long i = 0; i < n; i++) {
+		struct mnt_id_req sreq = { .size = MNT_ID_REQ_SIZE_VER0, .mnt_id = ids[i],
+			.param = STATMOUNT_MNT_BASIC | STATMOUNT_FS_TYPE | STATMOUNT_MNT_POINT |
+				 STATMOUNT_SB_BASIC };
+
+		if (syscall(__NR_statmount, &sreq, sm, sizeof(buf), 0) < 0)
+			die("statmount");
+		printf("  mount %#llx (old id %u, parent %u) type %-8s magic %#llx at %s\n",
+		       (unsigned long long)sm->mnt_id, sm->mnt_id_old, sm->mnt_parent_id_old,
+		       sm->str + sm->fs_type, (unsigned long long)sm->sb_magic, sm->str + sm->mnt_point);
+	}
+	return n;
+}
+
+static void show_root(void)
+{
+	struct statfs sfs;
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+
+	if (statfs("/", &sfs) || stat("/", &st))
+		die("stat /");
+	printf("  / : magic %#lx%s, ino %lu, mode %o, nlink %lu; entries:",
+	       (unsigned long)sfs.f_type, sfs.f_type == NULL_FS_MAGIC ? " (nullfs)" : "",
+	       (unsigned long)st.st_ino, st.st_mode, (unsigned long)st.st_nlink);
+	d = opendir("/");
+	if (!d)
+		die("opendir /");
+	while ((de = readdir(d)))
+		printf(" %s", de->d_name);
+	closedir(d);
+	printf("\n  mkdir(\"/x\") in nullfs: %s\n", mkdir("/x", 0755) ? strerror(errno) : "succeeded?!");
+}
+
+/* Mount a tmpfs over the nullfs root and chroot into it. */
+static void tmpfs_root(void)
+{
+	int fs = syscall(__NR_fsopen, "tmpfs", FSOPEN_CLOEXEC), mnt;
+
+	if (fs < 0 || syscall(__NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		die("fsopen tmpfs");
+	mnt = syscall(__NR_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		die("fsmount");
+	if (syscall(__NR_move_mount, mnt, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH))
+		die("move_mount onto /");
+	if (chdir("/") || chroot("."))
+		die("chroot");
+	if (mkdir("/etc", 0755))
+		die("mkdir /etc");
+	printf("  tmpfs mounted over / and chrooted into; mkdir(\"/etc\") succeeded\n");
+	list_mounts("  after building a tmpfs root");
+}
+
+static int empty_child(void)
+{
+	list_mounts("  the new namespace");
+	show_root();
+	tmpfs_root();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "mounts";
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(cmd, "mounts")) {
+		list_mounts("this namespace");
+	} else if (!strcmp(cmd, "empty")) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid == 0) {
+			if (unshare(UNSHARE_EMPTY_MNTNS))
+				die("unshare(UNSHARE_EMPTY_MNTNS)");
+			printf("unshare(UNSHARE_EMPTY_MNTNS) succeeded\n");
+			_exit(empty_child());
+		}
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	} else if (!strcmp(cmd, "clone3")) {
+		struct clone_args args = { .flags = CLONE_EMPTY_MNTNS, .exit_signal = SIGCHLD };
+		long pid = syscall(__NR_clone3, &args, sizeof(args));
+		int status;
+
+		if (pid < 0)
+			die("clone3(CLONE_EMPTY_MNTNS)");
+		if (pid == 0) {
+			printf("clone3(CLONE_EMPTY_MNTNS) child running\n");
+			_exit(empty_child());
+		}
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	} else if (!strcmp(cmd, "fsmount-ns")) {
+		int fs = syscall(__NR_fsopen, "tmpfs", FSOPEN_CLOEXEC), ns;
+		pid_t pid;
+		int status;
+
+		if (fs < 0 || syscall(__NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+			die("fsopen tmpfs");
+		ns = syscall(__NR_fsmount, fs, FSMOUNT_CLOEXEC | FSMOUNT_NAMESPACE, 0);
+		if (ns < 0)
+			die("fsmount(FSMOUNT_NAMESPACE)");
+		printf("fsmount(FSMOUNT_NAMESPACE) returned a namespace fd\n");
+		pid = fork();
+		if (pid == 0) {
+			if (setns(ns, CLONE_NEWNS))
+				die("setns");
+			list_mounts("  inside it");
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	} else {
+		fprintf(stderr, "usage: rvfs-demo [mounts|empty|clone3|fsmount-ns]\n");
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make test`: set up, assemble, build, boot and run every suite on each kernel of $KERNELS
+# (default: vanilla, the reference, then patched), and print the patched kernel's summary line
+# last. $T runs only the suites whose name contains it ("kunit": KUnit only).
+. "$(dirname "$0")/common.sh"
+KERNELS=${KERNELS:-vanilla patched}
+T=${T:-}
+if [ -n "$T" ]; then
+	if [ "$T" = kunit ]; then export LAB_ONLY=@none@; else export LAB_ONLY=$T LAB_KUNIT=0; fi
+fi
+start=$(date +%s)
+"$LAB_REPO/lab/setup.sh"
+"$LAB_REPO/lab/assemble.sh"
+for k in $KERNELS; do "$LAB_REPO/lab/build-kernel.sh" "$k"; done
+"$LAB_REPO/lab/build-tests.sh"
+"$LAB_REPO/lab/initramfs.sh"
+for k in $KERNELS; do "$LAB_REPO/lab/vm.sh" "$k" test "$LAB_HOME/runs/$k"; done
+
+rc=0
+ref=()
+for k in $KERNELS; do
+	[ "$k" = patched ] && continue
+	echo "=== $k (reference) ==="
+	"$LAB_REPO/lab/report.py" "$(kernel_src "$k")" "$LAB_HOME/runs/$k" --label "$k" --quiet || rc=1
+	ref=(--ref "$LAB_HOME/runs/$k")
+done
+log "total time: $(( $(date +%s) - start )) s"
+case " $KERNELS " in
+*" patched "*)
+	echo "=== patched ==="
+	"$LAB_REPO/lab/report.py" "$LAB_TREE" "$LAB_HOME/runs/patched" "${ref[@]}" --quiet || rc=1
+	;;
+esac
+exit $rc
