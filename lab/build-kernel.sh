@@ -7,6 +7,13 @@ kind=${1:?patched or vanilla}
 src=$(kernel_src "$kind")
 out=$(kernel_out "$kind")
 frag=$LAB_REPO/lab/kernel.config
+if [ "$kind" = vanilla ] && [ ! -f "$src/.rvfs-vanilla" ]; then
+	[ -f "$LAB_PRISTINE/.rvfs-unpacked" ] || die "base not unpacked: run lab/setup.sh"
+	rm -rf "$src"
+	cp -al "$LAB_PRISTINE" "$src"
+	touch "$src/.rvfs-vanilla"
+fi
+[ -d "$src" ] || die "no source tree for $kind: run lab/assemble.sh"
 mkdir -p "$out"
 
 stamp="$(sha256sum "$frag" | cut -d' ' -f1) $LLVM_VERSION $RUST_TOOLCHAIN"

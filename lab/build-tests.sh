@@ -4,7 +4,7 @@
 # Writes $LAB_HOME/tests/<suite>/<program> and $LAB_HOME/tests/list ("suite program" lines).
 . "$(dirname "$0")/common.sh"
 [ -f "$LAB_TREE/.rvfs-tree" ] || die "tree not assembled: run lab/assemble.sh"
-hdr=$LAB_HOME/build/headers
+hdr=$LAB_TREE/_headers
 make -s -C "$LAB_TREE" O="$hdr" ARCH=x86_64 headers >/dev/null
 tests=$LAB_HOME/tests
 mkdir -p "$tests"

@@ -18,15 +18,19 @@ export KBUILD_BUILD_USER=rvfs KBUILD_BUILD_HOST=lab
 log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# The source tree and build directory of a kernel: "patched" or "vanilla".
+# The source tree and build directory of a kernel: "patched" or "vanilla". vanilla builds in a
+# hard-linked copy of the base. The build directory is a direct subdirectory of the source
+# tree, so Kbuild uses the relative srctree "..": the compiler command lines of both kernels
+# are the same and ccache serves the second build from the first.
+LAB_VANILLA=$LAB_HOME/vanilla
 kernel_src() {
 	case $1 in
 	patched) echo "$LAB_TREE" ;;
-	vanilla) echo "$LAB_PRISTINE" ;;
+	vanilla) echo "$LAB_VANILLA" ;;
 	*) die "unknown kernel '$1' (patched or vanilla)" ;;
 	esac
 }
-kernel_out() { echo "$LAB_HOME/build/$1"; }
+kernel_out() { echo "$(kernel_src "$1")/_build"; }
 
 # make in the kernel tree, with the LLVM toolchain and ccache.
 kmake() {

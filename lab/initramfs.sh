@@ -7,7 +7,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,root,etc,tests}
 cp /bin/busybox "$root/bin/busybox"
 install -m 755 "$LAB_REPO/lab/init" "$root/init"
 install -m 755 "$LAB_REPO/lab/demo.sh" "$root/demo.sh"
-gcc -static -O2 -Wall -Werror -isystem "$LAB_HOME/build/headers/usr/include" \
+gcc -static -O2 -Wall -Werror -isystem "$LAB_TREE/_headers/usr/include" \
 	-o "$root/bin/rvfs-demo" "$LAB_REPO/lab/rvfs-demo.c"
 mknod -m 600 "$root/dev/console" c 5 1
 echo "alias poweroff='reboot -f'" >"$root/etc/profile"
