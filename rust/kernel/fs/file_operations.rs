@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! File operations.
+//!
+//! The operations a file system provides for the files it opens (`struct file_operations`), and
+//! the VFS helpers they and their callers are built with.
+//!
+//! C headers: [`include/linux/fs.h`](srctree/include/linux/fs.h) and
+//! [`include/linux/filelock.h`](srctree/include/linux/filelock.h)
+
+use crate::{
+    bindings,
+    error::{
+        from_result,
+        to_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
+    fs::{
+        file::Offset,
+        File,
+        LocalFile, //
+    },
+    prelude::*,
+    types::Opaque, //
+};
+use core::marker::PhantomData;
+
+/// Flags of the file operations (`FOP_*`), see [`FileOperations::FOP_FLAGS`].
+pub mod flags {
+    /// The file never changes and is never removed: reading a directory of it takes no lock.
+    pub const FOP_IMMUTABLE: u32 = bindings::FOP_IMMUTABLE;
+}
+
+/// Reference points of a seek (`whence` of `llseek`).
+pub mod whence {
+    use crate::ffi::c_int;
+
+    /// Seek relative to the beginning of the file.
+    pub const SEEK_SET: c_int = bindings::SEEK_SET as c_int;
+
+    /// Seek relative to the current position.
+    pub const SEEK_CUR: c_int = bindings::SEEK_CUR as c_int;
+
+    /// Seek relative to the end of the file.
+    pub const SEEK_END: c_int = bindings::SEEK_END as c_int;
+}
+
+/// Directory entry types (`DT_*`), as reported by a directory iteration.
+pub mod dtype {
+    use crate::ffi::c_uint;
+
+    /// Directory.
+    pub const DT_DIR: c_uint = bindings::DT_DIR;
+
+    /// Regular file.
+    pub const DT_REG: c_uint = bindings::DT_REG;
+}
+
+/// Wraps the kernel's `struct dir_context`: the state of a directory iteration.
+///
+/// # Invariants
+///
+/// `inner` is a valid `struct dir_context` for the lifetime of any reference to `Self`, used by
+/// the current thread only (`DirContext` is neither `Send` nor `Sync`).
+#[repr(transparent)]
+pub struct DirContext {
+    inner: Opaque<bindings::dir_context>,
+}
+
+impl DirContext {
+    /// Creates a reference to a [`DirContext`] from a valid pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid `struct dir_context` for the duration of `'a`, only used by
+    /// the current thread for that duration (for example, in an `iterate_shared` callback).
+    #[inline]
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::dir_context) -> &'a Self {
+        // SAFETY: The caller guarantees that the pointer is valid for `'a`. The cast is okay
+        // because `DirContext` is `repr(transparent)` over `struct dir_context`.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns a raw pointer to the inner C struct.
+    #[inline]
+    pub fn as_raw(&self) -> *mut bindings::dir_context {
+        self.inner.get()
+    }
+
+    /// Returns the position of the iteration (`pos`).
+    pub fn pos(&self) -> Offset {
+        // SAFETY: By the type invariants, `self.as_raw()` is valid and only used by this thread.
+        unsafe { (*self.as_raw()).pos }
+    }
+
+    /// Emits the `.` and `..` entries of the directory `file` if the position is before them,
+    /// advancing the position past them (`dir_emit_dots()`).
+    ///
+    /// Returns `false` if the consumer of the entries asked to stop.
+    pub fn emit_dots(&self, file: &LocalFile) -> bool {
+        // SAFETY: By the type invariants, `self.as_raw()` is valid and only used by this thread.
+        // `file.as_ptr()` is a valid open file, whose dentry is positive.
+        unsafe { bindings::dir_emit_dots(file.as_ptr(), self.as_raw()) }
+    }
+}
+
+/// Wraps the kernel's `struct file_lock`: a lock request passed to the `lock` and `flock` file
+/// operations.
+///
+/// # Invariants
+///
+/// `inner` is a valid `struct file_lock` for the lifetime of any reference to `Self`.
+#[repr(transparent)]
+pub struct FileLock {
+    inner: Opaque<bindings::file_lock>,
+}
+
+impl FileLock {
+    /// Creates a reference to a [`FileLock`] from a valid pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid `struct file_lock` for the duration of `'a`.
+    #[inline]
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::file_lock) -> &'a Self {
+        // SAFETY: The caller guarantees that the pointer is valid for `'a`. The cast is okay
+        // because `FileLock` is `repr(transparent)` over `struct file_lock`.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns a raw pointer to the inner C struct.
+    #[inline]
+    pub fn as_raw(&self) -> *mut bindings::file_lock {
+        self.inner.get()
+    }
+}
+
+/// Operations on the files of an inode (`struct file_operations`).
+///
+/// Installed with [`NewInode::set_fop`](crate::fs::inode::NewInode::set_fop). Operations that are
+/// not implemented are left `NULL`, so the VFS applies its default for them.
+///
+/// Where C file systems plug a libfs function directly, the corresponding constant selects it
+/// (e.g. [`FileOperations::GENERIC_READ_DIR`]); a Rust implementation of the same operation takes
+/// precedence over the constant.
+///
+/// # Examples
+///
+/// The operations of an empty directory that cannot be locked:
+///
+/// ```
+/// use kernel::fs::{
+///     file::Offset,
+///     file_operations::{
+///         DirContext,
+///         FileLock,
+///         FileOperations, //
+///     },
+///     File,
+///     LocalFile, //
+/// };
+/// use kernel::prelude::*;
+///
+/// struct EmptyDir;
+///
+/// #[vtable]
+/// impl FileOperations for EmptyDir {
+///     const GENERIC_READ_DIR: bool = true;
+///     const NOOP_FSYNC: bool = true;
+///
+///     fn llseek(file: &LocalFile, offset: Offset, whence: c_int) -> Result<Offset> {
+///         // `.` and `..` are at offsets 0 and 1.
+///         file.generic_file_llseek_size(offset, whence, 2, 2)
+///     }
+///
+///     fn iterate_shared(file: &LocalFile, ctx: &DirContext) -> Result {
+///         ctx.emit_dots(file);
+///         Ok(())
+///     }
+///
+///     fn lock(_file: &File, _cmd: c_int, _fl: &FileLock) -> Result {
+///         Err(ENOLCK)
+///     }
+/// }
+/// ```
+#[vtable]
+pub trait FileOperations {
+    /// The flags of the file operations (`fop_flags`), see [`flags`].
+    const FOP_FLAGS: u32 = 0;
+
+    /// Whether `read` is `generic_read_dir()`, which fails with [`EISDIR`] (for directories).
+    const GENERIC_READ_DIR: bool = false;
+
+    /// Whether `fsync` is `noop_fsync()`, which does nothing and succeeds.
+    const NOOP_FSYNC: bool = false;
+
+    /// Changes the position of the file (`llseek`), returning the new position.
+    ///
+    /// `whence` is one of [`whence`].
+    fn llseek(_file: &LocalFile, _offset: Offset, _whence: c_int) -> Result<Offset> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Emits the entries of the directory `file` from the position of `ctx` on
+    /// (`iterate_shared`).
+    ///
+    /// Called with the inode lock held shared, unless the operations have
+    /// [`flags::FOP_IMMUTABLE`].
+    fn iterate_shared(_file: &LocalFile, _ctx: &DirContext) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Writes the data of `file` in the byte range `start..=end` (and its metadata unless
+    /// `datasync`) to stable storage (`fsync`).
+    fn fsync(_file: &File, _start: Offset, _end: Offset, _datasync: bool) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Handles a POSIX lock request on `file` (`lock`), `cmd` being an `F_*` lock command.
+    fn lock(_file: &File, _cmd: c_int, _fl: &FileLock) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Handles a BSD `flock()` request on `file` (`flock`), `cmd` being an `F_*` lock command.
+    fn flock(_file: &File, _cmd: c_int, _fl: &FileLock) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The `struct file_operations` of a Rust [`FileOperations`] implementation.
+pub(crate) struct FileOpsVTable<T: FileOperations>(PhantomData<T>);
+
+impl<T: FileOperations> FileOpsVTable<T> {
+    /// # Safety
+    ///
+    /// `file` must be a valid open file whose operations are those of `T`. If there is an active
+    /// `fdget_pos` on it that did not take the `f_pos_lock` mutex, it is on the current thread.
+    unsafe extern "C" fn llseek(
+        file: *mut bindings::file,
+        offset: bindings::loff_t,
+        whence: c_int,
+    ) -> bindings::loff_t {
+        // SAFETY: The caller guarantees that the file is valid for the duration of this call and
+        // that a `fdget_pos` that did not take the `f_pos_lock` mutex is on this thread.
+        let file = unsafe { LocalFile::from_raw_file(file) };
+        from_result(|| T::llseek(file, offset, whence))
+    }
+
+    /// # Safety
+    ///
+    /// `file` must be a valid open directory whose operations are those of `T`, and `ctx` a valid
+    /// directory context only used by the current thread during the call. If there is an active
+    /// `fdget_pos` on `file` that did not take the `f_pos_lock` mutex, it is on the current thread.
+    unsafe extern "C" fn iterate_shared(
+        file: *mut bindings::file,
+        ctx: *mut bindings::dir_context,
+    ) -> c_int {
+        // SAFETY: The caller guarantees that the file is valid for the duration of this call and
+        // that a `fdget_pos` that did not take the `f_pos_lock` mutex is on this thread.
+        let file = unsafe { LocalFile::from_raw_file(file) };
+        // SAFETY: The caller guarantees that `ctx` is valid and only used by this thread during
+        // this call.
+        let ctx = unsafe { DirContext::from_raw(ctx) };
+        from_result(|| {
+            T::iterate_shared(file, ctx)?;
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `file` must be a valid open file whose operations are those of `T`, with no active
+    /// `fdget_pos` on it that did not take the `f_pos_lock` mutex.
+    unsafe extern "C" fn fsync(
+        file: *mut bindings::file,
+        start: bindings::loff_t,
+        end: bindings::loff_t,
+        datasync: c_int,
+    ) -> c_int {
+        // SAFETY: The caller guarantees that the file is valid for the duration of this call and
+        // that there is no `fdget_pos` on it that did not take the `f_pos_lock` mutex.
+        let file = unsafe { File::from_raw_file(file) };
+        from_result(|| {
+            T::fsync(file, start, end, datasync != 0)?;
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `file` must be a valid open file whose operations are those of `T`, with no active
+    /// `fdget_pos` on it that did not take the `f_pos_lock` mutex, and `fl` a valid lock request.
+    unsafe extern "C" fn lock(
+        file: *mut bindings::file,
+        cmd: c_int,
+        fl: *mut bindings::file_lock,
+    ) -> c_int {
+        // SAFETY: The caller guarantees that the file is valid for the duration of this call and
+        // that there is no `fdget_pos` on it that did not take the `f_pos_lock` mutex.
+        let file = unsafe { File::from_raw_file(file) };
+        // SAFETY: The caller guarantees that `fl` is valid for the duration of this call.
+        let fl = unsafe { FileLock::from_raw(fl) };
+        from_result(|| {
+            T::lock(file, cmd, fl)?;
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `file` must be a valid open file whose operations are those of `T`, with no active
+    /// `fdget_pos` on it that did not take the `f_pos_lock` mutex, and `fl` a valid lock request.
+    unsafe extern "C" fn flock(
+        file: *mut bindings::file,
+        cmd: c_int,
+        fl: *mut bindings::file_lock,
+    ) -> c_int {
+        // SAFETY: The caller guarantees that the file is valid for the duration of this call and
+        // that there is no `fdget_pos` on it that did not take the `f_pos_lock` mutex.
+        let file = unsafe { File::from_raw_file(file) };
+        // SAFETY: The caller guarantees that `fl` is valid for the duration of this call.
+        let fl = unsafe { FileLock::from_raw(fl) };
+        from_result(|| {
+            T::flock(file, cmd, fl)?;
+            Ok(0)
+        })
+    }
+
+    const VTABLE: bindings::file_operations = bindings::file_operations {
+        fop_flags: T::FOP_FLAGS,
+        llseek: if T::HAS_LLSEEK {
+            Some(Self::llseek)
+        } else {
+            None
+        },
+        read: if T::GENERIC_READ_DIR {
+            Some(bindings::generic_read_dir)
+        } else {
+            None
+        },
+        iterate_shared: if T::HAS_ITERATE_SHARED {
+            Some(Self::iterate_shared)
+        } else {
+            None
+        },
+        fsync: if T::HAS_FSYNC {
+            Some(Self::fsync)
+        } else if T::NOOP_FSYNC {
+            Some(bindings::noop_fsync)
+        } else {
+            None
+        },
+        lock: if T::HAS_LOCK { Some(Self::lock) } else { None },
+        flock: if T::HAS_FLOCK {
+            Some(Self::flock)
+        } else {
+            None
+        },
+        ..pin_init::zeroed()
+    };
+
+    /// Returns the `'static` operation table of `T`.
+    pub(crate) const fn build() -> &'static bindings::file_operations {
+        &Self::VTABLE
+    }
+}
+
+/// Adapter of a Rust closure to the `filldir_t` actor of a `struct dir_context`.
+///
+/// `ctx` is the first field, so that a pointer to the `dir_context` is also a pointer to the
+/// whole structure.
+#[repr(C)]
+struct DirIter<F> {
+    ctx: bindings::dir_context,
+    emit: F,
+}
+
+/// The `filldir_t` actor of a [`DirIter<F>`].
+///
+/// # Safety
+///
+/// `ctx` must be the `ctx` field of a valid [`DirIter<F>`], accessed through a pointer to the
+/// whole `DirIter<F>`, exclusively used by the current thread for the duration of the call.
+/// `name` must point to `namelen` valid bytes.
+unsafe extern "C" fn dir_iter_actor<F>(
+    ctx: *mut bindings::dir_context,
+    name: *const c_char,
+    namelen: c_int,
+    offset: bindings::loff_t,
+    ino: u64,
+    d_type: c_uint,
+) -> bool
+where
+    F: FnMut(&[u8], Offset, u64, c_uint) -> bool,
+{
+    let iter = ctx.cast::<DirIter<F>>();
+    let len = usize::try_from(namelen).unwrap_or(0);
+    // SAFETY: The caller guarantees that `name` points to `namelen` valid bytes.
+    let name = unsafe { core::slice::from_raw_parts(name.cast::<u8>(), len) };
+    // SAFETY: The caller guarantees that `ctx` is the first field of a valid `DirIter<F>`
+    // (`repr(C)`), exclusively ours during this call.
+    let emit = unsafe { &mut (*iter).emit };
+    emit(name, offset, ino, d_type)
+}
+
+impl LocalFile {
+    /// Changes the position of the file like the generic `llseek` of a file of size `eof` whose
+    /// positions cannot exceed `maxsize` (`generic_file_llseek_size()`).
+    ///
+    /// Meant for the implementation of [`FileOperations::llseek`]. Returns the new position.
+    pub fn generic_file_llseek_size(
+        &self,
+        offset: Offset,
+        whence: c_int,
+        maxsize: Offset,
+        eof: Offset,
+    ) -> Result<Offset> {
+        // SAFETY: `self.as_ptr()` is a valid open file. `generic_file_llseek_size` synchronises
+        // the update of the position as the C callers of `llseek` expect.
+        let pos = unsafe {
+            bindings::generic_file_llseek_size(self.as_ptr(), offset, whence, maxsize, eof)
+        };
+        offset_result(pos)
+    }
+
+    /// Changes the position of the file with its `llseek` operation (`vfs_llseek()`).
+    ///
+    /// `whence` is one of [`whence`]. Returns the new position.
+    ///
+    /// Like for the C callers that do not go through `fdget_pos()`, the update of the position
+    /// is not serialised against other users of the same open file.
+    pub fn vfs_llseek(&self, offset: Offset, whence: c_int) -> Result<Offset> {
+        // SAFETY: `self.as_ptr()` is a valid open file.
+        let pos = unsafe { bindings::vfs_llseek(self.as_ptr(), offset, whence) };
+        offset_result(pos)
+    }
+
+    /// Reads the entries of the directory from the position of the file on (`iterate_dir()`),
+    /// advancing the position.
+    ///
+    /// `emit` is called with the name, position, inode number and type ([`dtype`]) of each
+    /// entry, and returns `false` to stop the iteration.
+    ///
+    /// Like for the C callers that do not go through `fdget_pos()`, the update of the position
+    /// is not serialised against other users of the same open file.
+    pub fn iterate_dir<F>(&self, emit: F) -> Result
+    where
+        F: FnMut(&[u8], Offset, u64, c_uint) -> bool,
+    {
+        let mut ctx: bindings::dir_context = pin_init::zeroed();
+        ctx.actor = Some(dir_iter_actor::<F>);
+        let mut iter = DirIter { ctx, emit };
+        // The pointer to the context is derived from a pointer to the whole `DirIter`, so that the
+        // actor may access `emit` through it.
+        let iter_ptr: *mut DirIter<F> = &raw mut iter;
+
+        // SAFETY: `self.as_ptr()` is a valid open file. The context is the first field of a
+        // `repr(C)` `DirIter<F>` that lives on our stack for the duration of the call and whose
+        // actor is `dir_iter_actor::<F>`; `iterate_dir` does not keep the context.
+        to_result(unsafe { bindings::iterate_dir(self.as_ptr(), iter_ptr.cast()) })
+    }
+}
+
+/// Converts a position or negative error code returned by a C seek function to a [`Result`].
+fn offset_result(pos: Offset) -> Result<Offset> {
+    if pos < 0 {
+        // A negative position is an error code, within the range of `c_int`.
+        Err(Error::from_errno(pos as c_int))
+    } else {
+        Ok(pos)
+    }
+}
