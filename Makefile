@@ -6,6 +6,7 @@
 #   make test BASE=patched      one kernel only (BASE=vanilla: the reference alone)
 #   make shell / demo   boot the patched kernel: a shell, or the batch demo
 #   make bench          the benchmarks (issue 5)
+#   make check          host-side checks of the patched build (rustfmt, clippy, ...)
 #   make tree | kernel | tests   single steps
 
 SHELL := /bin/bash
@@ -19,12 +20,12 @@ export KERNELS := $(BASE)
 endif
 LAB := $(CURDIR)/lab
 
-.PHONY: all run demo shell test setup tree kernel vanilla tests initramfs clean-runs help
+.PHONY: all run demo shell test check setup tree kernel vanilla tests initramfs clean-runs help
 
 all: test
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n "2,13p" Makefile
 
 setup:
 	$(LAB)/setup.sh
@@ -63,6 +64,11 @@ demo: kernel initramfs
 
 shell: kernel initramfs
 	$(LAB)/vm.sh $(BASE) shell
+
+# Host-side checks of the patched build (also part of make test): the C nullfs is gone, leaf
+# code without raw bindings, rustfmtcheck, CLIPPY=1, no upstream file copied into the repo.
+check: kernel
+	$(LAB)/checks.sh
 
 clean-runs:
 	rm -rf $(LAB_HOME)/runs

@@ -15,6 +15,20 @@ for k in $KERNELS; do "$LAB_REPO/lab/build-kernel.sh" "$k"; done
 "$LAB_REPO/lab/build-tests.sh"
 "$LAB_REPO/lab/initramfs.sh"
 for k in $KERNELS; do "$LAB_REPO/lab/vm.sh" "$k" test "$LAB_HOME/runs/$k"; done
+# Host-side checks of the patched build count as the suite host/checks.
+case " $KERNELS " in
+*" patched "*)
+	if [ -z "$T" ] || [[ host/checks == *"$T"* ]]; then
+		{
+			echo "# rvfs-run: host/checks"
+			set +e
+			"$LAB_REPO/lab/checks.sh"
+			echo "# rvfs-exit: host/checks $?"
+			set -e
+		} >>"$LAB_HOME/runs/patched/results.log"
+	fi
+	;;
+esac
 
 rc=0
 ref=()
