@@ -5,7 +5,6 @@
 #   make test T=nullfs  only the suites whose name contains "nullfs" (T=kunit: KUnit only)
 #   make test BASE=patched      one kernel only (BASE=vanilla: the reference alone)
 #   make shell / demo   boot the patched kernel: a shell, or the batch demo
-#   make bench          the benchmarks (issue 5)
 #   make check          host-side checks of the patched build (rustfmt, clippy, ...)
 #   make tree | kernel | tests   single steps
 
