@@ -286,14 +286,17 @@ impl<T: FileOperations> FileOpsVTable<T> {
         })
     }
 
+    /// Calls `f`, [`FileOperations::lock`] or [`FileOperations::flock`], for a C caller.
+    ///
     /// # Safety
     ///
     /// `file` must be a valid open file whose operations are those of `T`, with no active
     /// `fdget_pos` on it that did not take the `f_pos_lock` mutex, and `fl` a valid lock request.
-    unsafe extern "C" fn lock(
+    unsafe fn lock_with(
         file: *mut bindings::file,
         cmd: c_int,
         fl: *mut bindings::file_lock,
+        f: fn(&File, c_int, &FileLock) -> Result,
     ) -> c_int {
         // SAFETY: The caller guarantees that the file is valid for the duration of this call and
         // that there is no `fdget_pos` on it that did not take the `f_pos_lock` mutex.
@@ -301,29 +304,33 @@ impl<T: FileOperations> FileOpsVTable<T> {
         // SAFETY: The caller guarantees that `fl` is valid for the duration of this call.
         let fl = unsafe { FileLock::from_raw(fl) };
         from_result(|| {
-            T::lock(file, cmd, fl)?;
+            f(file, cmd, fl)?;
             Ok(0)
         })
     }
 
     /// # Safety
     ///
-    /// `file` must be a valid open file whose operations are those of `T`, with no active
-    /// `fdget_pos` on it that did not take the `f_pos_lock` mutex, and `fl` a valid lock request.
+    /// As for [`Self::lock_with`].
+    unsafe extern "C" fn lock(
+        file: *mut bindings::file,
+        cmd: c_int,
+        fl: *mut bindings::file_lock,
+    ) -> c_int {
+        // SAFETY: The caller guarantees what `lock_with` requires.
+        unsafe { Self::lock_with(file, cmd, fl, T::lock) }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::lock_with`].
     unsafe extern "C" fn flock(
         file: *mut bindings::file,
         cmd: c_int,
         fl: *mut bindings::file_lock,
     ) -> c_int {
-        // SAFETY: The caller guarantees that the file is valid for the duration of this call and
-        // that there is no `fdget_pos` on it that did not take the `f_pos_lock` mutex.
-        let file = unsafe { File::from_raw_file(file) };
-        // SAFETY: The caller guarantees that `fl` is valid for the duration of this call.
-        let fl = unsafe { FileLock::from_raw(fl) };
-        from_result(|| {
-            T::flock(file, cmd, fl)?;
-            Ok(0)
-        })
+        // SAFETY: The caller guarantees what `lock_with` requires.
+        unsafe { Self::lock_with(file, cmd, fl, T::flock) }
     }
 
     const VTABLE: bindings::file_operations = bindings::file_operations {
