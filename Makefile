@@ -5,6 +5,7 @@
 #   make test T=nullfs  only the suites whose name contains "nullfs" (T=kunit: KUnit only)
 #   make test BASE=patched      one kernel only (BASE=vanilla: the reference alone)
 #   make shell / demo   boot the patched kernel: a shell, or the batch demo
+#   make bench          benchmark vanilla vs patched (BENCH_ROUNDS=3): table, CSV/JSON, plot
 #   make check          host-side checks of the patched build (rustfmt, clippy, ...)
 #   make tree | kernel | tests   single steps
 
@@ -19,12 +20,12 @@ export KERNELS := $(BASE)
 endif
 LAB := $(CURDIR)/lab
 
-.PHONY: all run demo shell test check setup tree kernel vanilla tests initramfs clean-runs help
+.PHONY: all run demo shell test bench check setup tree kernel vanilla tests initramfs clean-runs help
 
 all: test
 
 help:
-	@sed -n "2,13p" Makefile
+	@sed -n "2,10p" Makefile
 
 setup:
 	$(LAB)/setup.sh
@@ -63,6 +64,10 @@ demo: kernel initramfs
 
 shell: kernel initramfs
 	$(LAB)/vm.sh $(BASE) shell
+
+# Vanilla against patched, alternating over BENCH_ROUNDS rounds (3); results in $(LAB_HOME)/bench.
+bench:
+	$(LAB)/bench.sh
 
 # Host-side checks of the patched build (also part of make test): the C nullfs is gone, leaf
 # code without raw bindings, rustfmtcheck, CLIPPY=1, no upstream file copied into the repo.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Pack the initramfs: static busybox, the lab's init and demo, and the built test programs.
+# Pack the initramfs: static busybox, the lab's init and demo, the benchmark and the built test
+# programs.
 . "$(dirname "$0")/common.sh"
 root=$LAB_HOME/initramfs
 rm -rf "$root"
@@ -9,6 +10,8 @@ install -m 755 "$LAB_REPO/lab/init" "$root/init"
 install -m 755 "$LAB_REPO/lab/demo.sh" "$root/demo.sh"
 gcc -static -O2 -Wall -Werror -isystem "$LAB_TREE/_headers/usr/include" \
 	-o "$root/bin/rvfs-demo" "$LAB_REPO/lab/rvfs-demo.c"
+gcc -static -O2 -Wall -Werror -isystem "$LAB_TREE/_headers/usr/include" \
+	-o "$root/bin/rvfs-bench" "$LAB_REPO/lab/bench/rvfs-bench.c"
 mknod -m 600 "$root/dev/console" c 5 1
 echo "alias poweroff='reboot -f'" >"$root/etc/profile"
 if [ -f "$LAB_HOME/tests/list" ]; then
