@@ -48,6 +48,7 @@
 #include "../wrappers.h"
 #include "../statmount/statmount.h"
 #include "kselftest_harness.h"
+#include "../expect_errno.h"
 
 #ifndef UNSHARE_EMPTY_MNTNS
 #define UNSHARE_EMPTY_MNTNS	0x00100000
@@ -119,54 +120,6 @@ struct empty_clone_args {
 	uint64_t set_tid_size;
 	uint64_t cgroup;
 };
-
-/*
- * Expect @_expr to fail with -1 and errno @_errno.  Non-fatal so that one
- * run reports every mismatching case at once.
- */
-#define EXPECT_ERRNO(_errno, _expr) do {				\
-	long __ret;							\
-	int __err;							\
-									\
-	errno = 0;							\
-	__ret = (long)(_expr);						\
-	__err = errno;							\
-	if (__ret != -1) {						\
-		EXPECT_EQ(-1L, __ret)					\
-			TH_LOG("%s: succeeded (%ld), expected %s",	\
-			       #_expr, __ret, strerror(_errno));	\
-	} else {							\
-		EXPECT_EQ(_errno, __err)				\
-			TH_LOG("%s: errno %d (%s), expected %d (%s)",	\
-			       #_expr, __err, strerror(__err),		\
-			       _errno, strerror(_errno));		\
-	}								\
-} while (0)
-
-/* Expect @_expr to return exactly @_val (and report errno if it did not). */
-#define EXPECT_RET(_val, _expr) do {					\
-	long __ret;							\
-	int __err;							\
-									\
-	errno = 0;							\
-	__ret = (long)(_expr);						\
-	__err = errno;							\
-	EXPECT_EQ((long)(_val), __ret)					\
-		TH_LOG("%s: returned %ld errno %d (%s)", #_expr,	\
-		       __ret, __err, strerror(__err));			\
-} while (0)
-
-#define ASSERT_RET(_val, _expr) do {					\
-	long __ret;							\
-	int __err;							\
-									\
-	errno = 0;							\
-	__ret = (long)(_expr);						\
-	__err = errno;							\
-	ASSERT_EQ((long)(_val), __ret)					\
-		TH_LOG("%s: returned %ld errno %d (%s)", #_expr,	\
-		       __ret, __err, strerror(__err));			\
-} while (0)
 
 /*
  * For processes forked by a test: the harness asserts belong to the test

@@ -43,6 +43,7 @@
 #include "../wrappers.h"
 #include "../statmount/statmount.h"
 #include "kselftest_harness.h"
+#include "../expect_errno.h"
 
 #ifndef UNSHARE_EMPTY_MNTNS
 #define UNSHARE_EMPTY_MNTNS	0x00100000
@@ -174,63 +175,6 @@ static inline int sys_umount2(const char *target, int flags)
 {
 	return syscall(__NR_umount2, target, flags);
 }
-
-/*
- * Expect @_expr to fail with -1 and errno @_errno.  Non-fatal so that one
- * run reports every mismatching case at once.
- */
-#define EXPECT_ERRNO(_errno, _expr) do {				\
-	long __ret;							\
-	int __err;							\
-									\
-	errno = 0;							\
-	__ret = (long)(_expr);						\
-	__err = errno;							\
-	if (__ret != -1) {						\
-		EXPECT_EQ(-1L, __ret)					\
-			TH_LOG("%s: succeeded (%ld), expected %s",	\
-			       #_expr, __ret, strerror(_errno));	\
-	} else {							\
-		EXPECT_EQ(_errno, __err)				\
-			TH_LOG("%s: errno %d (%s), expected %d (%s)",	\
-			       #_expr, __err, strerror(__err),		\
-			       _errno, strerror(_errno));		\
-	}								\
-} while (0)
-
-/* Same, for calls that return a file descriptor on success. */
-#define EXPECT_OPEN_ERRNO(_errno, _expr) do {				\
-	long __ret;							\
-	int __err;							\
-									\
-	errno = 0;							\
-	__ret = (long)(_expr);						\
-	__err = errno;							\
-	if (__ret >= 0) {						\
-		close(__ret);						\
-		EXPECT_EQ(-1L, __ret)					\
-			TH_LOG("%s: opened fd %ld, expected %s",	\
-			       #_expr, __ret, strerror(_errno));	\
-	} else {							\
-		EXPECT_EQ(_errno, __err)				\
-			TH_LOG("%s: errno %d (%s), expected %d (%s)",	\
-			       #_expr, __err, strerror(__err),		\
-			       _errno, strerror(_errno));		\
-	}								\
-} while (0)
-
-/* Expect @_expr to return exactly @_val (and report errno if it did not). */
-#define EXPECT_RET(_val, _expr) do {					\
-	long __ret;							\
-	int __err;							\
-									\
-	errno = 0;							\
-	__ret = (long)(_expr);						\
-	__err = errno;							\
-	EXPECT_EQ((long)(_val), __ret)					\
-		TH_LOG("%s: returned %ld errno %d (%s)", #_expr,	\
-		       __ret, __err, strerror(__err));			\
-} while (0)
 
 static bool timespec_eq(const struct timespec *a, const struct timespec *b)
 {
