@@ -35,6 +35,14 @@ use core::{
     },
 };
 
+// The fields of `struct mount` and `struct mnt_namespace` are read and written here through the
+// layouts bindgen generated: fail the build if they are not the sizes C gives the structs (see the
+// `ns_common` entry of `rust/bindgen_parameters` for how they once were not).
+const _: () = {
+    assert!(core::mem::size_of::<bindings::mount>() == bindings::SIZEOF_MOUNT);
+    assert!(core::mem::size_of::<bindings::mnt_namespace>() == bindings::SIZEOF_MNT_NAMESPACE);
+};
+
 /// Flags of [`NewMntNamespace::clone_mnt`] (`CL_*` in `fs/pnode.h`).
 pub mod clone_flags {
     use crate::{bindings, ffi::c_int};
