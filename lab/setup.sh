@@ -51,21 +51,37 @@ sid_source_entry() {
 	printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri"
 }
 
+# The pinned base, in this order: already in $LAB_HOME/dl; the copy kept beside the clone in
+# ../shared/base (Debian's sid keeps only the current version of a package); a download from sid.
+# Each candidate is checked against BASE_DEB_SHA256 before it is used.
+base_ok() { [ -f "$1" ] && echo "$BASE_DEB_SHA256  $1" | sha256sum -c --quiet - >/dev/null 2>&1; }
+
 fetch_base() {
-	local deb=$LAB_HOME/dl/${BASE_PKG}_${BASE_VERSION}_all.deb
-	if [ -f "$deb" ] && echo "$BASE_DEB_SHA256  $deb" | sha256sum -c --quiet - 2>/dev/null; then
-		return
+	local name=${BASE_PKG}_${BASE_VERSION}_all.deb
+	local deb=$LAB_HOME/dl/$name shared=${LAB_SHARED_BASE:-$LAB_REPO/../shared/base}
+	mkdir -p "$LAB_HOME/dl"
+	base_ok "$deb" && return
+	rm -f "$deb"
+	if [ -f "$shared/$name" ]; then
+		if base_ok "$shared/$name"; then
+			log "base: $name from $shared (sha256 checked)"
+			cp "$shared/$name" "$deb.tmp" && mv "$deb.tmp" "$deb"
+			return
+		fi
+		log "warning: $shared/$name does not match BASE_DEB_SHA256: ignored, downloading"
 	fi
 	log "downloading $BASE_PKG $BASE_VERSION from Debian sid (nothing is installed from sid)"
 	local apt=$LAB_HOME/apt-sid
 	rm -rf "$apt"
-	mkdir -p "$apt/etc" "$apt/lists/partial" "$apt/cache/archives/partial" "$LAB_HOME/dl"
+	mkdir -p "$apt/etc" "$apt/lists/partial" "$apt/cache/archives/partial"
 	sid_source_entry >"$apt/etc/sid.sources"
 	local opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt/etc"
 		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root)
-	apt-get "${opts[@]}" -qq update
-	(cd "$LAB_HOME/dl" && apt-get "${opts[@]}" -qq download "$BASE_PKG=$BASE_VERSION")
-	echo "$BASE_DEB_SHA256  $deb" | sha256sum -c --quiet - || die "checksum mismatch for $deb"
+	apt-get "${opts[@]}" -qq update || log "warning: apt-get update of the sid entry failed"
+	if ! (cd "$LAB_HOME/dl" && apt-get "${opts[@]}" -qq download "$BASE_PKG=$BASE_VERSION"); then
+		die "the pinned base $BASE_PKG $BASE_VERSION ($name) was found neither in $shared (a matching copy) nor in Debian's sid suite (entry derived from this machine's sources, $apt/etc/sid.sources); sid keeps only a package's current version: put the .deb with sha256 $BASE_DEB_SHA256 in $shared"
+	fi
+	base_ok "$deb" || die "checksum mismatch for $deb (want $BASE_DEB_SHA256)"
 }
 
 unpack_base() {
