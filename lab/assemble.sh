@@ -10,13 +10,14 @@
 KERNEL_DIRS="arch block certs crypto Documentation drivers fs include init io_uring ipc kernel lib mm net rust samples scripts security sound tools usr virt"
 
 [ -f "$LAB_PRISTINE/.rvfs-unpacked" ] || die "base not unpacked: run lab/setup.sh"
-if [ ! -f "$LAB_TREE/.rvfs-tree" ]; then
-	log "creating the work tree $LAB_TREE"
+lab_lock
+if [ "$(cat "$LAB_TREE/.rvfs-tree" 2>/dev/null)" != "$BASE_VERSION" ]; then
+	log "creating the work tree $LAB_TREE ($BASE_PKG $BASE_VERSION)"
 	rm -rf "$LAB_TREE"
 	cp -a "$LAB_PRISTINE" "$LAB_TREE"
 	rm -f "$LAB_TREE/.rvfs-unpacked"
 	: >"$LAB_TREE/.rvfs-touched"
-	touch "$LAB_TREE/.rvfs-tree"
+	echo "$BASE_VERSION" >"$LAB_TREE/.rvfs-tree"
 fi
 
 stage=$LAB_HOME/stage

@@ -14,25 +14,17 @@ rounds=${BENCH_ROUNDS:-3}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer"
 start=$(date +%s)
 
+lab_lock
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
-	"$LAB_REPO/lab/setup.sh"
-	"$LAB_REPO/lab/assemble.sh"
-	for k in vanilla patched; do "$LAB_REPO/lab/build-kernel.sh" "$k"; done
-	"$LAB_REPO/lab/initramfs.sh"
+	LAB_TESTS=0 LAB_SETUP_ARGS=--bench "$LAB_REPO/lab/prepare.sh" bench-vanilla bench-patched
 fi
-for k in vanilla patched; do
-	[ -f "$(kernel_out "$k")/arch/x86/boot/bzImage" ] || die "no $k kernel: build it first"
+for k in bench-vanilla bench-patched; do
+	[ -f "$(kernel_image "$k")" ] || die "no $k kernel: build it first"
 done
 bench_bin=$LAB_HOME/initramfs/bin/rvfs-bench
 [ -x "$bench_bin" ] && [ -f "$LAB_HOME/initramfs.cpio" ] ||
 	die "no rvfs-bench in the initramfs: run lab/initramfs.sh"
 
-# The report draws with Debian's matplotlib (the PATH python3 may be another one without it).
-if [ "$(dpkg-query -W -f='${db:Status-Status}' python3-matplotlib 2>/dev/null)" != installed ]; then
-	log "installing python3-matplotlib"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-matplotlib ||
-		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-matplotlib; }
-fi
 
 out=$LAB_HOME/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
@@ -67,7 +59,7 @@ heavy() { ps -eo pid=,comm= | awk '$2 ~ /^(cc1|cc1plus|clang|clang-[0-9]+|rustc|
 
 # KUnit off: it runs before init and only lengthens the boot.
 export LAB_KUNIT=0 LAB_TIMEOUT=${BENCH_TIMEOUT:-900}
-export LAB_APPEND="${LAB_APPEND:-}${BENCH_SCALE:+ rvfs.bench_scale=$BENCH_SCALE}"
+export LAB_APPEND="${LAB_APPEND:-}${BENCH_SCALE:+ rvfs.bench_args=--scale,$BENCH_SCALE}"
 unset LAB_ONLY
 for r in $(seq 1 "$rounds"); do
 	if [ $((r % 2)) = 1 ]; then order="vanilla patched"; else order="patched vanilla"; fi
@@ -76,7 +68,7 @@ for r in $(seq 1 "$rounds"); do
 		busy=$(heavy)
 		[ -z "$busy" ] || log "warning: the host is busy ($busy): the figures of this run will be noisy"
 		read -r b0 t0 < <(cpu_ticks)
-		"$LAB_REPO/lab/vm.sh" "$k" bench "$out/round$r/$k"
+		"$LAB_REPO/lab/vm.sh" "bench-$k" bench "$out/round$r/$k"
 		read -r b1 t1 < <(cpu_ticks)
 		awk -v b="$((b1 - b0))" -v t="$((t1 - t0))" -v n="$(nproc)" -v h="$busy" \
 			'BEGIN { printf "busy_cpus=%.2f of %d\nheavy_at_start=%s\n", t ? n * b / t : 0, n, h }' \

@@ -1,29 +1,33 @@
 #!/usr/bin/env bash
-# Configure and build one kernel: lab/build-kernel.sh patched|vanilla
-# Incremental: the build directory persists; the config is regenerated only when the
-# fragment changes.
+# Configure and build one kernel of the lab: lab/build-kernel.sh KIND (see KERNEL_KINDS in
+# lab/common.sh). Incremental: the build directory persists; the config is regenerated only when a
+# fragment, the toolchain or the base changes.
 . "$(dirname "$0")/common.sh"
-kind=${1:?patched or vanilla}
+lab_lock
+kind=${1:?kernel kind: $KERNEL_KINDS}
 src=$(kernel_src "$kind")
 out=$(kernel_out "$kind")
-frag=$LAB_REPO/lab/kernel.config
-if [ "$kind" = vanilla ] && [ ! -f "$src/.rvfs-vanilla" ]; then
+frags=()
+for f in $(kernel_fragments "$kind"); do frags+=("$LAB_REPO/lab/config/$f.config"); done
+
+if [ "$src" = "$LAB_VANILLA" ] && [ "$(cat "$src/.rvfs-vanilla" 2>/dev/null)" != "$BASE_VERSION" ]; then
 	[ -f "$LAB_PRISTINE/.rvfs-unpacked" ] || die "base not unpacked: run lab/setup.sh"
+	log "creating the vanilla tree $src ($BASE_PKG $BASE_VERSION)"
 	rm -rf "$src"
 	cp -al "$LAB_PRISTINE" "$src"
-	touch "$src/.rvfs-vanilla"
+	echo "$BASE_VERSION" >"$src/.rvfs-vanilla"
 fi
 [ -d "$src" ] || die "no source tree for $kind: run lab/assemble.sh"
 mkdir -p "$out"
 
-stamp="$(sha256sum "$frag" | cut -d' ' -f1) $LLVM_VERSION $RUST_TOOLCHAIN"
+stamp="$BASE_VERSION $LLVM_VERSION $RUST_TOOLCHAIN $(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.rvfs-config" 2>/dev/null)" != "$stamp" ]; then
-	log "$kind: configuring (tinyconfig + lab/kernel.config)"
-	kmake "$src" "$out" -s rustavailable
+	log "$kind: configuring (tinyconfig + $(kernel_fragments "$kind" | sed 's/ / + /g'))"
+	case " $(kernel_fragments "$kind") " in *" rust "*) kmake "$src" "$out" -s rustavailable ;; esac
 	kmake "$src" "$out" -s tinyconfig
-	(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null)
+	(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >/dev/null)
 	kmake "$src" "$out" -s olddefconfig
-	# Every option of the fragment must have taken.
+	# Every option of every fragment must have taken.
 	bad=0
 	while read -r line; do
 		case $line in
@@ -36,8 +40,8 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.rvfs-config" 2>/dev/null)" != "$st
 			log "$kind: config option did not take: want '$want', got '${got:-unset}'"
 			bad=1
 		fi
-	done <"$frag"
-	[ $bad -eq 0 ] || die "$kind: the config fragment did not apply"
+	done < <(cat "${frags[@]}")
+	[ $bad -eq 0 ] || die "$kind: the config fragments did not apply"
 	echo "$stamp" >"$out/.rvfs-config"
 fi
 
@@ -48,4 +52,4 @@ kmake "$src" "$out" -s bzImage 2>&1 | tee "$out/build.log" >&2
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" -eq 0 ] || die "$kind: kernel build failed (see $out/build.log)"
-log "$kind: built $out/arch/x86/boot/bzImage in $(( $(date +%s) - start )) s"
+log "$kind: built $(kernel_image "$kind") in $(($(date +%s) - start)) s"

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# `make test`: set up, assemble, build, boot and run every suite on each kernel of $KERNELS
-# (default: vanilla, the reference, then patched), and print the patched kernel's summary line
-# last. $T runs only the suites whose name contains it ("kunit": KUnit only).
+# `make test`: build and boot each kernel of $KERNELS (default: vanilla, the reference; patched;
+# norust, the patched tree without Rust), run every suite on each, and compare each with vanilla
+# case by case. Prints each kernel's results, then one line over all of them:
+# "N passed, N failed, N skipped". $T runs only the suites whose name contains it
+# ("kunit": KUnit only).
 . "$(dirname "$0")/common.sh"
-KERNELS=${KERNELS:-vanilla patched}
+lab_lock
+KERNELS=${KERNELS:-vanilla patched norust}
 T=${T:-}
 if [ -n "$T" ]; then
 	if [ "$T" = kunit ]; then export LAB_ONLY=@none@; else export LAB_ONLY=$T LAB_KUNIT=0; fi
 fi
 start=$(date +%s)
-"$LAB_REPO/lab/setup.sh"
-"$LAB_REPO/lab/assemble.sh"
-for k in $KERNELS; do "$LAB_REPO/lab/build-kernel.sh" "$k"; done
-"$LAB_REPO/lab/build-tests.sh"
-"$LAB_REPO/lab/initramfs.sh"
+# shellcheck disable=SC2086
+"$LAB_REPO/lab/prepare.sh" $KERNELS
 for k in $KERNELS; do "$LAB_REPO/lab/vm.sh" "$k" test "$LAB_HOME/runs/$k"; done
 # Host-side checks of the patched build count as the suite host/checks.
 case " $KERNELS " in
@@ -32,17 +32,22 @@ esac
 
 rc=0
 ref=()
+case " $KERNELS " in *" vanilla "*) ref=(--ref "$LAB_HOME/runs/vanilla") ;; esac
 for k in $KERNELS; do
-	[ "$k" = patched ] && continue
-	echo "=== $k (reference) ==="
-	"$LAB_REPO/lab/report.py" "$(kernel_src "$k")" "$LAB_HOME/runs/$k" --label "$k" --quiet || rc=1
-	ref=(--ref "$LAB_HOME/runs/$k")
+	if [ "$k" = vanilla ]; then echo "=== vanilla (the reference) ==="; else echo "=== $k ==="; fi
+	r=()
+	[ "$k" = vanilla ] || r=("${ref[@]}")
+	"$LAB_REPO/lab/report.py" "$(kernel_src "$k")" "$LAB_HOME/runs/$k" --label "$k" --quiet "${r[@]}" || rc=1
 done
-log "total time: $(( $(date +%s) - start )) s"
-case " $KERNELS " in
-*" patched "*)
-	echo "=== patched ==="
-	"$LAB_REPO/lab/report.py" "$LAB_TREE" "$LAB_HOME/runs/patched" "${ref[@]}" --quiet || rc=1
-	;;
-esac
+log "total time: $(($(date +%s) - start)) s"
+/usr/bin/env python3 - "$LAB_HOME/runs" $KERNELS <<'PY'
+import json, os, sys
+runs, kernels = sys.argv[1], sys.argv[2:]
+tot = [0, 0, 0]
+for k in kernels:
+    s = json.load(open(os.path.join(runs, k, 'summary.json')))
+    for i, f in enumerate(('passed', 'failed', 'skipped')):
+        tot[i] += s[f]
+print(f'{tot[0]} passed, {tot[1]} failed, {tot[2]} skipped')
+PY
 exit $rc
