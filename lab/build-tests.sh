@@ -1,29 +1,23 @@
 #!/usr/bin/env bash
-# Build the kselftest suites of lab/suites from the assembled (patched) tree, statically,
-# against the tree's own uapi headers. The same binaries run on both kernels.
-# Writes $LAB_HOME/tests/<suite>/<program> and $LAB_HOME/tests/list ("suite program" lines).
+# Build and install the kselftest suites of lab/suites from the assembled (patched) tree with the
+# kselftest install target (FORCE_TARGETS=1: a suite that fails to build fails the step), statically,
+# against the tree's own uapi headers (lab/headers.sh). The same binaries run on every kernel.
+# Installs into $LAB_HOME/tests: <suite>/<program>, each suite's `settings` and TEST_FILES, and
+# kselftest-list.txt ("suite:program" lines, in the order of lab/suites).
 . "$(dirname "$0")/common.sh"
+lab_lock
 [ -f "$LAB_TREE/.rvfs-tree" ] || die "tree not assembled: run lab/assemble.sh"
-hdr=$LAB_TREE/_headers
-make -s -C "$LAB_TREE" O="$hdr" ARCH=x86_64 headers >/dev/null
-tests=$LAB_HOME/tests
-mkdir -p "$tests"
-: >"$tests/list.new"
-grep -vE '^\s*(#|$)' "$LAB_REPO/lab/suites" | while read -r suite; do
-	dir=$LAB_TREE/tools/testing/selftests/$suite
-	[ -f "$dir/Makefile" ] || die "no suite at tools/testing/selftests/$suite"
-	out=$tests/$suite
-	mkdir -p "$out"
-	vars=(OUTPUT="$out" CC="gcc -static" KHDR_INCLUDES="-isystem $hdr/usr/include")
-	make -s -C "$dir" "${vars[@]}" >&2 || die "building $suite failed"
-	for p in $(make -s -C "$dir" "${vars[@]}" -f Makefile -f "$LAB_REPO/lab/print-progs.mk" print-progs); do
-		case $p in
-		"$out"/*) ;;
-		*) cp "$dir/$p" "$out/$p"; p=$out/$p ;; # a script from the source dir
-		esac
-		[ -x "$p" ] || die "$suite: test program $p was not built"
-		echo "$suite ${p#"$out"/}" >>"$tests/list.new"
-	done
+"$LAB_REPO/lab/headers.sh"
+targets=$(grep -vE '^\s*(#|$)' "$LAB_REPO/lab/suites" | tr '\n' ' ')
+for t in $targets; do
+	[ -f "$LAB_TREE/tools/testing/selftests/$t/Makefile" ] || die "no suite at tools/testing/selftests/$t"
 done
-mv "$tests/list.new" "$tests/list"
-log "tests built: $(wc -l <"$tests/list") programs"
+tests=$LAB_HOME/tests
+rm -rf "$tests.new" "$LAB_HOME/tests-build"
+make -s -C "$LAB_TREE/tools/testing/selftests" TARGETS="$targets" FORCE_TARGETS=1 \
+	CC="gcc -static" KHDR_INCLUDES="-isystem $LAB_TREE/_headers/usr/include" \
+	O="$LAB_HOME/tests-build" INSTALL_PATH="$tests.new" install >"$LAB_HOME/tests-build.log" 2>&1 ||
+	{ tail -40 "$LAB_HOME/tests-build.log" >&2; die "building the suites failed (see $LAB_HOME/tests-build.log)"; }
+rm -rf "$tests"
+mv "$tests.new" "$tests"
+log "tests built: $(wc -l <"$tests/kselftest-list.txt") programs in $(echo "$targets" | wc -w) suites"

@@ -1,28 +1,46 @@
 #!/usr/bin/env bash
-# Pack the initramfs: static busybox, the lab's init and demo, the benchmark and the built test
-# programs.
+# Pack the initramfs: static busybox, the lab's init and demo, the benchmark and the installed test
+# suites. Written with the kernel's own usr/gen_init_cpio from a file list, so it needs neither root
+# (for device nodes) nor a host cpio.
 . "$(dirname "$0")/common.sh"
+lab_lock
+"$LAB_REPO/lab/headers.sh"
+gen=$LAB_TOOLS/bin/gen_init_cpio
+if [ ! -x "$gen" ] || [ "$gen" -ot "$LAB_PRISTINE/usr/gen_init_cpio.c" ]; then
+	mkdir -p "$LAB_TOOLS/bin"
+	gcc -O2 -o "$gen" "$LAB_PRISTINE/usr/gen_init_cpio.c"
+fi
 root=$LAB_HOME/initramfs
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,root,etc,tests}
-cp /bin/busybox "$root/bin/busybox"
-install -m 755 "$LAB_REPO/lab/init" "$root/init"
-install -m 755 "$LAB_REPO/lab/demo.sh" "$root/demo.sh"
-gcc -static -O2 -Wall -Werror -isystem "$LAB_TREE/_headers/usr/include" \
-	-o "$root/bin/rvfs-demo" "$LAB_REPO/lab/rvfs-demo.c"
-gcc -static -O2 -Wall -Werror -isystem "$LAB_TREE/_headers/usr/include" \
-	-o "$root/bin/rvfs-bench" "$LAB_REPO/lab/bench/rvfs-bench.c"
-mknod -m 600 "$root/dev/console" c 5 1
-echo "alias poweroff='reboot -f'" >"$root/etc/profile"
-if [ -f "$LAB_HOME/tests/list" ]; then
-	cp "$LAB_HOME/tests/list" "$root/tests/list"
-	while read -r suite prog; do
-		mkdir -p "$root/tests/$suite"
-		cp "$LAB_HOME/tests/$suite/$prog" "$root/tests/$suite/$prog"
-	done <"$LAB_HOME/tests/list"
-else
-	: >"$root/tests/list"
-fi
-(cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio -o -0 -H newc --quiet) >"$LAB_HOME/initramfs.cpio.new"
+mkdir -p "$root/bin"
+inc=(-isystem "$LAB_TREE/_headers/usr/include")
+gcc -static -O2 -Wall -Werror "${inc[@]}" -o "$root/bin/rvfs-demo" "$LAB_REPO/lab/rvfs-demo.c"
+gcc -static -O2 -Wall -Werror "${inc[@]}" -o "$root/bin/rvfs-bench" "$LAB_REPO/lab/bench/rvfs-bench.c"
+list=$LAB_HOME/initramfs.list
+{
+	for d in bin dev proc sys tmp run root etc mnt tests; do echo "dir /$d 755 0 0"; done
+	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "file /bin/busybox /bin/busybox 755 0 0"
+	echo "file /init $LAB_REPO/lab/init 755 0 0"
+	echo "file /demo.sh $LAB_REPO/lab/demo.sh 755 0 0"
+	echo "file /bin/rvfs-demo $root/bin/rvfs-demo 755 0 0"
+	echo "file /bin/rvfs-bench $root/bin/rvfs-bench 755 0 0"
+	printf "alias poweroff='reboot -f'\n" >"$root/profile"
+	echo "file /etc/profile $root/profile 644 0 0"
+	# The installed suites, if built (make run does without them).
+	if [ -d "$LAB_HOME/tests" ]; then
+		(cd "$LAB_HOME/tests" && find . -mindepth 1 | LC_ALL=C sort) | while read -r p; do
+			p=${p#./}
+			if [ -L "$LAB_HOME/tests/$p" ]; then
+				echo "slink /tests/$p $(readlink "$LAB_HOME/tests/$p") 777 0 0"
+			elif [ -d "$LAB_HOME/tests/$p" ]; then
+				echo "dir /tests/$p 755 0 0"
+			else
+				echo "file /tests/$p $LAB_HOME/tests/$p $(stat -c %a "$LAB_HOME/tests/$p") 0 0"
+			fi
+		done
+	fi
+} >"$list"
+"$gen" "$list" >"$LAB_HOME/initramfs.cpio.new"
 mv "$LAB_HOME/initramfs.cpio.new" "$LAB_HOME/initramfs.cpio"
 log "initramfs: $(du -h "$LAB_HOME/initramfs.cpio" | cut -f1)"

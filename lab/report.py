@@ -16,14 +16,8 @@ import os
 import re
 import sys
 
-SPLATS = [
-    r'\bOops\b', r'\bBUG: ', r'\bWARNING: ', r'Kernel panic - not syncing', r'\bUBSAN: ',
-    r'general protection fault', r'-+\[ cut here \]-+', r'\bCall Trace:',
-    r'unreferenced object 0x', r'INFO: task .* blocked for more than',
-    r'rcu: INFO: .* detected stalls', r'INFO: possible (recursive|circular|irq)',
-    r'BUG: KASAN', r'kernel BUG at',
-]
-SPLAT_RE = re.compile('|'.join(SPLATS))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from splats import SPLAT_RE  # noqa: E402
 
 
 def leaves(test, prefix):
@@ -102,9 +96,13 @@ def main():
                 problems.append(f'{prog}: exit {rc} without a failed case')
                 add(f'{prog}/<exit>', 'FAILURE')
             prog = None
+        elif line.startswith('# rvfs-timeout: '):
+            name, limit = line.split(': ', 1)[1].rsplit(' ', 1)
+            problems.append(f'{name}: killed after its kselftest timeout of {limit}')
+            add(f'{name}/<timeout>', 'FAILURE')
         elif line.startswith('# rvfs-done'):
             done = True
-        elif line.startswith('# rvfs-timeout') or line.startswith('# rvfs-qemu-exit'):
+        elif line.startswith('# rvfs-vm-timeout') or line.startswith('# rvfs-qemu-exit'):
             problems.append(line[2:])
         elif prog is not None:
             body.append(line)
@@ -118,9 +116,19 @@ def main():
         problems.append('no console output')
         add('<vm>/<console>', 'FAILURE')
 
-    splats = [l for l in console if SPLAT_RE.search(l)]
+    # A kernel report is charged to the program that ran when it appeared (lab/init marks each
+    # program's start on the console).
+    splats, running = [], 'boot'
+    for line in console:
+        m = re.search(r'rvfs-run: (\S+)', line)
+        if m:
+            running = m.group(1)
+        elif SPLAT_RE.search(line):
+            splats.append((running, line.strip()))
     if splats:
-        problems.append(f'{len(splats)} kernel splat line(s) on the console, first: {splats[0].strip()}')
+        where = sorted({r for r, _ in splats})
+        problems.append(f'{len(splats)} kernel splat line(s) on the console, during {", ".join(where)};'
+                        f' first: {splats[0][1]}')
         add('<vm>/<splat>', 'FAILURE')
 
     passed = sum(s == 'SUCCESS' for s in cases.values())

@@ -4,7 +4,7 @@
 
 install_apt_packages() {
 	local missing=() p
-	for p in $APT_PACKAGES; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
 			missing+=("$p")
 	done
@@ -15,7 +15,8 @@ install_apt_packages() {
 }
 
 install_rust() {
-	command -v rustup >/dev/null || die "rustup is required (the machine's Rust toolchain manager)"
+	command -v rustup >/dev/null ||
+		die "rustup is required: Debian 12 packages neither rustup nor a rustc the kernel accepts (it has 1.63); install rustup (https://rustup.rs) and run again"
 	if ! rustup toolchain list | grep -q "^$RUST_TOOLCHAIN"; then
 		log "installing Rust $RUST_TOOLCHAIN"
 		rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal
@@ -32,23 +33,65 @@ install_rust() {
 	fi
 }
 
-# Print a deb822 entry for Debian's sid suite, derived from the machine's own Debian entry,
-# so that no mirror is named anywhere but in the machine's configuration.
+# Print a deb822 entry for Debian's sid suite, derived from the machine's own Debian entry (the
+# first one, in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list, for a release suite of
+# Debian: the machine's codename, stable, testing, ...), so that no mirror is named anywhere but in
+# the machine's configuration. Fails with the file and field it could not use.
 sid_source_entry() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk 'BEGIN { RS = ""; FS = "\n" }
-		     /(^|\n)Suites:[^\n]*bookworm([ \n]|$)/ && /(^|\n)URIs:[^\n]*debian\/?([ \n]|$)/ { print; exit }' "$f" |
-			sed -E 's/^Suites:.*/Suites: sid/; s/^Components:.*/Components: main/; /^#/d'
-		return 0
-	done
-	# One-line format (/etc/apt/sources.list).
-	local uri
-	uri=$(awk '$1 == "deb" && $3 ~ /^bookworm$/ { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' \
-		/etc/apt/sources.list 2>/dev/null)
-	[ -n "$uri" ] || die "no Debian bookworm source entry found on this machine"
-	printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri"
+	python3 - <<'PY'
+import glob, re, sys
+codename = ''
+try:
+    for line in open('/etc/os-release'):
+        if line.startswith('VERSION_CODENAME='):
+            codename = line.split('=', 1)[1].strip().strip('"')
+except OSError:
+    pass
+release = {codename, 'stable', 'testing', 'unstable', 'sid', 'oldstable', 'oldoldstable'} - {''}
+seen = []
+def entry(uri, signed_by):
+    print('Types: deb')
+    print(f'URIs: {uri}')
+    print('Suites: sid')
+    print('Components: main')
+    print(f'Signed-By: {signed_by or "/usr/share/keyrings/debian-archive-keyring.gpg"}')
+    sys.exit(0)
+for f in sorted(glob.glob('/etc/apt/sources.list.d/*.sources')):
+    for stanza in re.split(r'\n\s*\n', open(f).read()):
+        fields = {}
+        for line in stanza.splitlines():
+            if line.startswith('#') or ':' not in line or line[0].isspace():
+                continue
+            k, v = line.split(':', 1)
+            fields[k.strip().lower()] = v.strip()
+        if not fields:
+            continue
+        if fields.get('enabled', 'yes').lower() == 'no' or 'deb' not in fields.get('types', '').split():
+            continue
+        suites = fields.get('suites', '').split()
+        if not release & set(suites):
+            seen.append(f'{f}: Suites: {" ".join(suites) or "(none)"}')
+            continue
+        uris = fields.get('uris', '').split()
+        if not uris:
+            print(f'{f}: the entry for suite(s) {" ".join(suites)} has no usable URIs: field', file=sys.stderr)
+            sys.exit(1)
+        entry(uris[0], fields.get('signed-by', ''))
+try:
+    lines = open('/etc/apt/sources.list').read().splitlines()
+except OSError:
+    lines = []
+for line in lines:
+    words = re.sub(r'\[[^]]*\]', '', line.split('#', 1)[0]).split()
+    if len(words) >= 3 and words[0] == 'deb':
+        if words[2] in release:
+            entry(words[1], '')
+        seen.append(f'/etc/apt/sources.list: suite {words[2]}')
+print('no Debian release entry (Suites: one of ' + ', '.join(sorted(release)) + ') found in '
+      '/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list; seen: ' + ('; '.join(seen) or 'nothing'),
+      file=sys.stderr)
+sys.exit(1)
+PY
 }
 
 # The pinned base, in this order: already in $LAB_HOME/dl; the copy kept beside the clone in
@@ -74,7 +117,7 @@ fetch_base() {
 	local apt=$LAB_HOME/apt-sid
 	rm -rf "$apt"
 	mkdir -p "$apt/etc" "$apt/lists/partial" "$apt/cache/archives/partial"
-	sid_source_entry >"$apt/etc/sid.sources"
+	sid_source_entry >"$apt/etc/sid.sources" || die "cannot derive a Debian sid entry from this machine's apt sources (above)"
 	local opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt/etc"
 		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root)
 	apt-get "${opts[@]}" -qq update || log "warning: apt-get update of the sid entry failed"
@@ -97,8 +140,12 @@ unpack_base() {
 	touch "$LAB_PRISTINE/.rvfs-unpacked"
 }
 
+lab_lock
 mkdir -p "$LAB_HOME" "$LAB_TOOLS" "$CCACHE_DIR"
-install_apt_packages
+# shellcheck disable=SC2086
+install_apt_packages $APT_PACKAGES
+# shellcheck disable=SC2086
+[ "${1:-}" != --bench ] || install_apt_packages $BENCH_APT_PACKAGES
 install_rust
 fetch_base
 unpack_base
