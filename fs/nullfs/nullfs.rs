@@ -16,12 +16,10 @@ use kernel::{
             flags::FOP_IMMUTABLE,
             DirContext,
             FileLock,
-            FileOperations, //
+            FileOperations,
+            SeekingFile, //
         },
-        file_system_type::{
-            FileSystem,
-            KillSb, //
-        },
+        file_system_type::FileSystem,
         fs_context::{
             FillSuper,
             FsContext,
@@ -61,10 +59,8 @@ kernel::export_file_system_type! {
     nullfs_fs_type: NullFs
 }
 
-#[vtable]
 impl FileSystem for NullFs {
     const NAME: &'static CStr = c"nullfs";
-    const KILL_SB: KillSb = KillSb::AnonSuper;
 
     fn init_fs_context(fc: &FsContext) -> Result {
         fc.set_ops::<NullFs>();
@@ -77,7 +73,6 @@ impl FileSystem for NullFs {
 
 // For now this is a single global instance. If needed we can make it mountable by userspace at
 // which point we will need to make it multi-instance.
-#[vtable]
 impl FsContextOperations for NullFs {
     fn get_tree(fc: &FsContext) -> Result {
         fc.get_tree_single::<NullFs>()
@@ -105,12 +100,10 @@ impl FillSuper for NullFs {
         // ... and immutable, reading it leaves no trace either.
         inode.set_flags(S_IMMUTABLE | S_NOATIME, S_IMMUTABLE | S_NOATIME);
 
-        sb.set_root(Dentry::d_make_root(inode.into_inode())?);
-        Ok(())
+        sb.set_root(Dentry::d_make_root(inode)?)
     }
 }
 
-#[vtable]
 impl SuperOperations for NullFs {
     const SIMPLE_STATFS: bool = true;
 }
@@ -130,7 +123,7 @@ impl FileOperations for NullDir {
     const GENERIC_READ_DIR: bool = true;
     const NOOP_FSYNC: bool = true;
 
-    fn llseek(file: &LocalFile, offset: Offset, whence: c_int) -> Result<Offset> {
+    fn llseek(file: &SeekingFile, offset: Offset, whence: c_int) -> Result<Offset> {
         // An empty directory has two entries . and .. at offsets 0 and 1.
         file.generic_file_llseek_size(offset, whence, 2, 2)
     }
@@ -154,20 +147,8 @@ mod tests {
     use super::*;
     use kernel::{
         fs::{
-            file::flags::{
-                O_DIRECTORY,
-                O_RDONLY, //
-            },
-            file_operations::{
-                dtype::DT_DIR,
-                whence::{
-                    SEEK_CUR,
-                    SEEK_END,
-                    SEEK_SET, //
-                },
-            },
             inode::mode::S_IFDIR,
-            mount::VfsMount,
+            mount::VfsMount, //
         },
         page::PAGE_SIZE,
     };
@@ -201,53 +182,6 @@ mod tests {
         assert_eq!(inode.ino(), 1);
         let flags = S_IMMUTABLE | S_NOATIME;
         assert_eq!(inode.flags() & flags, flags);
-        Ok(())
-    }
-
-    #[test]
-    fn nullfs_readdir_and_llseek() -> Result {
-        let mnt = VfsMount::vfs_kern_mount(&nullfs_fs_type, 0, c"nullfs")?;
-        let file = mnt.file_open_root(c".", O_RDONLY | O_DIRECTORY, 0)?;
-
-        // Only `.` and `..`, at offsets 0 and 1.
-        let mut entries = 0usize;
-        let mut expected = true;
-        file.iterate_dir(|name, pos, ino, d_type| {
-            expected &= match entries {
-                0 => name == b"." && pos == 0 && ino == 1,
-                1 => name == b".." && pos == 1,
-                _ => false,
-            };
-            expected &= d_type == DT_DIR;
-            entries += 1;
-            true
-        })?;
-        assert_eq!(entries, 2);
-        assert!(expected);
-
-        // At the end, nothing more.
-        let mut more = 0usize;
-        file.iterate_dir(|_, _, _, _| {
-            more += 1;
-            true
-        })?;
-        assert_eq!(more, 0);
-
-        // Positions are bounded by the two entries.
-        assert_eq!(file.vfs_llseek(3, SEEK_SET), Err(EINVAL));
-        assert_eq!(file.vfs_llseek(-1, SEEK_SET), Err(EINVAL));
-        assert_eq!(file.vfs_llseek(2, SEEK_SET), Ok(2));
-        assert_eq!(file.vfs_llseek(0, SEEK_END), Ok(2));
-        assert_eq!(file.vfs_llseek(1, SEEK_CUR), Err(EINVAL));
-        assert_eq!(file.vfs_llseek(0, SEEK_SET), Ok(0));
-
-        // Back at the start, the entries again.
-        let mut again = 0usize;
-        file.iterate_dir(|_, _, _, _| {
-            again += 1;
-            true
-        })?;
-        assert_eq!(again, 2);
         Ok(())
     }
 

@@ -6,7 +6,10 @@
 
 use crate::{
     bindings,
-    fs::inode::Inode,
+    fs::inode::{
+        Inode,
+        NewInode, //
+    },
     prelude::*,
     sync::aref::{
         ARef,
@@ -71,13 +74,16 @@ impl Dentry {
         self.inner.get()
     }
 
-    /// Creates the root dentry of a superblock for `inode` (`d_make_root()`).
+    /// Creates the root dentry of a superblock for the new inode `inode` (`d_make_root()`),
+    /// publishing it.
     ///
     /// The reference on `inode` is consumed, also on failure (`d_make_root()` drops it then).
     /// The result is usually handed to
     /// [`SuperBlock::set_root`](crate::fs::super_block::SuperBlock::set_root).
-    pub fn d_make_root(inode: ARef<Inode>) -> Result<ARef<Self>> {
-        let inode = ARef::into_raw(inode).as_ptr().cast::<bindings::inode>();
+    pub fn d_make_root(inode: NewInode) -> Result<ARef<Self>> {
+        let inode = ARef::into_raw(inode.into_inode())
+            .as_ptr()
+            .cast::<bindings::inode>();
 
         // SAFETY: `inode` is valid and we pass ownership of its reference to `d_make_root`, which
         // either moves it into the new dentry or drops it.
@@ -86,6 +92,21 @@ impl Dentry {
         // SAFETY: `d_make_root` returned a new dentry with a reference count of one, whose
         // ownership we pass to the `ARef`.
         Ok(unsafe { ARef::from_raw(dentry.cast()) })
+    }
+
+    /// Returns whether the dentry is a directory that can be looked up in (`d_can_lookup()`): not
+    /// an automount point, not a regular file or any other kind of file.
+    #[inline]
+    pub fn can_lookup(&self) -> bool {
+        // SAFETY: By the type invariants, `self.as_raw()` is valid.
+        unsafe { bindings::d_can_lookup(self.as_raw()) }
+    }
+
+    /// Returns whether the dentry is a directory, an automount point included (`d_is_dir()`).
+    #[inline]
+    pub fn is_dir(&self) -> bool {
+        // SAFETY: By the type invariants, `self.as_raw()` is valid.
+        unsafe { bindings::d_is_dir(self.as_raw()) }
     }
 
     /// Returns the inode of the dentry (`d_inode`), or [`None`] if the dentry is negative.

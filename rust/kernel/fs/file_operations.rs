@@ -12,10 +12,10 @@ use crate::{
     bindings,
     error::{
         from_result,
-        to_result,
         VTABLE_DEFAULT_ERROR, //
     },
     fs::{
+        c_layout::assert_c_offsets,
         file::Offset,
         File,
         LocalFile, //
@@ -23,7 +23,10 @@ use crate::{
     prelude::*,
     types::Opaque, //
 };
-use core::marker::PhantomData;
+use core::{
+    marker::PhantomData,
+    ops::Deref, //
+};
 
 /// Flags of the file operations (`FOP_*`), see [`FileOperations::FOP_FLAGS`].
 pub mod flags {
@@ -31,30 +34,16 @@ pub mod flags {
     pub const FOP_IMMUTABLE: u32 = bindings::FOP_IMMUTABLE;
 }
 
-/// Reference points of a seek (`whence` of `llseek`).
-pub mod whence {
-    use crate::ffi::c_int;
-
-    /// Seek relative to the beginning of the file.
-    pub const SEEK_SET: c_int = bindings::SEEK_SET as c_int;
-
-    /// Seek relative to the current position.
-    pub const SEEK_CUR: c_int = bindings::SEEK_CUR as c_int;
-
-    /// Seek relative to the end of the file.
-    pub const SEEK_END: c_int = bindings::SEEK_END as c_int;
-}
-
-/// Directory entry types (`DT_*`), as reported by a directory iteration.
-pub mod dtype {
-    use crate::ffi::c_uint;
-
-    /// Directory.
-    pub const DT_DIR: c_uint = bindings::DT_DIR;
-
-    /// Regular file.
-    pub const DT_REG: c_uint = bindings::DT_REG;
-}
+// The fields of `struct file_operations` (`__randomize_layout`) set by the tables built here.
+assert_c_offsets!(file_operations {
+    fop_flags,
+    llseek,
+    read,
+    iterate_shared,
+    fsync,
+    lock,
+    flock,
+});
 
 /// Wraps the kernel's `struct dir_context`: the state of a directory iteration.
 ///
@@ -75,7 +64,7 @@ impl DirContext {
     /// `ptr` must point to a valid `struct dir_context` for the duration of `'a`, only used by
     /// the current thread for that duration (for example, in an `iterate_shared` callback).
     #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *mut bindings::dir_context) -> &'a Self {
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::dir_context) -> &'a Self {
         // SAFETY: The caller guarantees that the pointer is valid for `'a`. The cast is okay
         // because `DirContext` is `repr(transparent)` over `struct dir_context`.
         unsafe { &*ptr.cast() }
@@ -85,12 +74,6 @@ impl DirContext {
     #[inline]
     pub fn as_raw(&self) -> *mut bindings::dir_context {
         self.inner.get()
-    }
-
-    /// Returns the position of the iteration (`pos`).
-    pub fn pos(&self) -> Offset {
-        // SAFETY: By the type invariants, `self.as_raw()` is valid and only used by this thread.
-        unsafe { (*self.as_raw()).pos }
     }
 
     /// Emits the `.` and `..` entries of the directory `file` if the position is before them,
@@ -122,16 +105,74 @@ impl FileLock {
     ///
     /// `ptr` must point to a valid `struct file_lock` for the duration of `'a`.
     #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *mut bindings::file_lock) -> &'a Self {
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::file_lock) -> &'a Self {
         // SAFETY: The caller guarantees that the pointer is valid for `'a`. The cast is okay
         // because `FileLock` is `repr(transparent)` over `struct file_lock`.
         unsafe { &*ptr.cast() }
     }
+}
 
-    /// Returns a raw pointer to the inner C struct.
+/// A file whose `llseek` operation is running ([`FileOperations::llseek`]): its position may be
+/// changed.
+///
+/// The VFS calls `llseek` with the file's position serialised against its other users: with
+/// `f_pos_lock` held when the file is shared (`fdget_pos()`), or from the only thread that uses
+/// it. Only the `llseek` callback gets a `&SeekingFile`, for the duration of the call, so the
+/// helpers that write the position are out of reach of other code holding the [`File`].
+///
+/// # Invariants
+///
+/// The file is valid and its position is not accessed concurrently for the lifetime of a
+/// `&SeekingFile`.
+#[repr(transparent)]
+pub struct SeekingFile(LocalFile);
+
+impl SeekingFile {
+    /// # Safety
+    ///
+    /// `ptr` must be a valid open file whose `llseek` operation the VFS is calling now, for the
+    /// duration of `'a`.
+    unsafe fn from_raw<'a>(ptr: *const bindings::file) -> &'a Self {
+        // SAFETY: The caller guarantees that the file is valid for `'a` and that its position is
+        // ours, so if an `fdget_pos` that did not take `f_pos_lock` is active, it is on this
+        // thread.
+        let file = unsafe { LocalFile::from_raw_file(ptr) };
+
+        // SAFETY: The cast is okay because `SeekingFile` is `repr(transparent)` over `LocalFile`.
+        //
+        // INVARIANT: The VFS serialises `llseek` against the other users of the position.
+        unsafe { &*core::ptr::from_ref(file).cast::<Self>() }
+    }
+
+    /// Changes the position of the file like the generic `llseek` of a file of size `eof` whose
+    /// positions cannot exceed `maxsize` (`generic_file_llseek_size()`), and returns it.
+    pub fn generic_file_llseek_size(
+        &self,
+        offset: Offset,
+        whence: c_int,
+        maxsize: Offset,
+        eof: Offset,
+    ) -> Result<Offset> {
+        // SAFETY: `self.as_ptr()` is a valid open file whose position is ours to change (type
+        // invariants).
+        let pos = unsafe {
+            bindings::generic_file_llseek_size(self.as_ptr(), offset, whence, maxsize, eof)
+        };
+        if pos < 0 {
+            // A negative position is an error code, within the range of `c_int`.
+            Err(Error::from_errno(pos as c_int))
+        } else {
+            Ok(pos)
+        }
+    }
+}
+
+impl Deref for SeekingFile {
+    type Target = LocalFile;
+
     #[inline]
-    pub fn as_raw(&self) -> *mut bindings::file_lock {
-        self.inner.get()
+    fn deref(&self) -> &LocalFile {
+        &self.0
     }
 }
 
@@ -154,7 +195,8 @@ impl FileLock {
 ///     file_operations::{
 ///         DirContext,
 ///         FileLock,
-///         FileOperations, //
+///         FileOperations,
+///         SeekingFile, //
 ///     },
 ///     File,
 ///     LocalFile, //
@@ -168,7 +210,7 @@ impl FileLock {
 ///     const GENERIC_READ_DIR: bool = true;
 ///     const NOOP_FSYNC: bool = true;
 ///
-///     fn llseek(file: &LocalFile, offset: Offset, whence: c_int) -> Result<Offset> {
+///     fn llseek(file: &SeekingFile, offset: Offset, whence: c_int) -> Result<Offset> {
 ///         // `.` and `..` are at offsets 0 and 1.
 ///         file.generic_file_llseek_size(offset, whence, 2, 2)
 ///     }
@@ -196,8 +238,8 @@ pub trait FileOperations {
 
     /// Changes the position of the file (`llseek`), returning the new position.
     ///
-    /// `whence` is one of [`whence`].
-    fn llseek(_file: &LocalFile, _offset: Offset, _whence: c_int) -> Result<Offset> {
+    /// `whence` is one of the `SEEK_*` values.
+    fn llseek(_file: &SeekingFile, _offset: Offset, _whence: c_int) -> Result<Offset> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -233,16 +275,16 @@ pub(crate) struct FileOpsVTable<T: FileOperations>(PhantomData<T>);
 impl<T: FileOperations> FileOpsVTable<T> {
     /// # Safety
     ///
-    /// `file` must be a valid open file whose operations are those of `T`. If there is an active
-    /// `fdget_pos` on it that did not take the `f_pos_lock` mutex, it is on the current thread.
+    /// `file` must be a valid open file whose operations are those of `T`, and the VFS calling its
+    /// `llseek` operation.
     unsafe extern "C" fn llseek(
         file: *mut bindings::file,
         offset: bindings::loff_t,
         whence: c_int,
     ) -> bindings::loff_t {
-        // SAFETY: The caller guarantees that the file is valid for the duration of this call and
-        // that a `fdget_pos` that did not take the `f_pos_lock` mutex is on this thread.
-        let file = unsafe { LocalFile::from_raw_file(file) };
+        // SAFETY: The caller guarantees that the file is valid and that this is its `llseek`
+        // operation, for the duration of this call.
+        let file = unsafe { SeekingFile::from_raw(file) };
         from_result(|| T::llseek(file, offset, whence))
     }
 
@@ -369,111 +411,5 @@ impl<T: FileOperations> FileOpsVTable<T> {
     /// Returns the `'static` operation table of `T`.
     pub(crate) const fn build() -> &'static bindings::file_operations {
         &Self::VTABLE
-    }
-}
-
-/// Adapter of a Rust closure to the `filldir_t` actor of a `struct dir_context`.
-///
-/// `ctx` is the first field, so that a pointer to the `dir_context` is also a pointer to the
-/// whole structure.
-#[repr(C)]
-struct DirIter<F> {
-    ctx: bindings::dir_context,
-    emit: F,
-}
-
-/// The `filldir_t` actor of a [`DirIter<F>`].
-///
-/// # Safety
-///
-/// `ctx` must be the `ctx` field of a valid [`DirIter<F>`], accessed through a pointer to the
-/// whole `DirIter<F>`, exclusively used by the current thread for the duration of the call.
-/// `name` must point to `namelen` valid bytes.
-unsafe extern "C" fn dir_iter_actor<F>(
-    ctx: *mut bindings::dir_context,
-    name: *const c_char,
-    namelen: c_int,
-    offset: bindings::loff_t,
-    ino: u64,
-    d_type: c_uint,
-) -> bool
-where
-    F: FnMut(&[u8], Offset, u64, c_uint) -> bool,
-{
-    let iter = ctx.cast::<DirIter<F>>();
-    let len = usize::try_from(namelen).unwrap_or(0);
-    // SAFETY: The caller guarantees that `name` points to `namelen` valid bytes.
-    let name = unsafe { core::slice::from_raw_parts(name.cast::<u8>(), len) };
-    // SAFETY: The caller guarantees that `ctx` is the first field of a valid `DirIter<F>`
-    // (`repr(C)`), exclusively ours during this call.
-    let emit = unsafe { &mut (*iter).emit };
-    emit(name, offset, ino, d_type)
-}
-
-impl LocalFile {
-    /// Changes the position of the file like the generic `llseek` of a file of size `eof` whose
-    /// positions cannot exceed `maxsize` (`generic_file_llseek_size()`).
-    ///
-    /// Meant for the implementation of [`FileOperations::llseek`]. Returns the new position.
-    pub fn generic_file_llseek_size(
-        &self,
-        offset: Offset,
-        whence: c_int,
-        maxsize: Offset,
-        eof: Offset,
-    ) -> Result<Offset> {
-        // SAFETY: `self.as_ptr()` is a valid open file. `generic_file_llseek_size` synchronises
-        // the update of the position as the C callers of `llseek` expect.
-        let pos = unsafe {
-            bindings::generic_file_llseek_size(self.as_ptr(), offset, whence, maxsize, eof)
-        };
-        offset_result(pos)
-    }
-
-    /// Changes the position of the file with its `llseek` operation (`vfs_llseek()`).
-    ///
-    /// `whence` is one of [`whence`]. Returns the new position.
-    ///
-    /// Like for the C callers that do not go through `fdget_pos()`, the update of the position
-    /// is not serialised against other users of the same open file.
-    pub fn vfs_llseek(&self, offset: Offset, whence: c_int) -> Result<Offset> {
-        // SAFETY: `self.as_ptr()` is a valid open file.
-        let pos = unsafe { bindings::vfs_llseek(self.as_ptr(), offset, whence) };
-        offset_result(pos)
-    }
-
-    /// Reads the entries of the directory from the position of the file on (`iterate_dir()`),
-    /// advancing the position.
-    ///
-    /// `emit` is called with the name, position, inode number and type ([`dtype`]) of each
-    /// entry, and returns `false` to stop the iteration.
-    ///
-    /// Like for the C callers that do not go through `fdget_pos()`, the update of the position
-    /// is not serialised against other users of the same open file.
-    pub fn iterate_dir<F>(&self, emit: F) -> Result
-    where
-        F: FnMut(&[u8], Offset, u64, c_uint) -> bool,
-    {
-        let mut ctx: bindings::dir_context = pin_init::zeroed();
-        ctx.actor = Some(dir_iter_actor::<F>);
-        let mut iter = DirIter { ctx, emit };
-        // The pointer to the context is derived from a pointer to the whole `DirIter`, so that the
-        // actor may access `emit` through it.
-        let iter_ptr: *mut DirIter<F> = &raw mut iter;
-
-        // SAFETY: `self.as_ptr()` is a valid open file. The context is the first field of a
-        // `repr(C)` `DirIter<F>` that lives on our stack for the duration of the call and whose
-        // actor is `dir_iter_actor::<F>`; `iterate_dir` does not keep the context.
-        to_result(unsafe { bindings::iterate_dir(self.as_ptr(), iter_ptr.cast()) })
-    }
-}
-
-/// Converts a position or negative error code returned by a C seek function to a [`Result`].
-fn offset_result(pos: Offset) -> Result<Offset> {
-    if pos < 0 {
-        // A negative position is an error code, within the range of `c_int`.
-        Err(Error::from_errno(pos as c_int))
-    } else {
-        Ok(pos)
     }
 }

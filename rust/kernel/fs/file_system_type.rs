@@ -18,8 +18,7 @@
 //!     dentry::Dentry,
 //!     file_system_type::{
 //!         FileSystem,
-//!         FileSystemType,
-//!         KillSb, //
+//!         FileSystemType, //
 //!     },
 //!     fs_context::{
 //!         FillSuper,
@@ -40,10 +39,8 @@
 //!
 //! struct EmptyFs;
 //!
-//! #[vtable]
 //! impl FileSystem for EmptyFs {
 //!     const NAME: &'static CStr = c"rust_emptyfs";
-//!     const KILL_SB: KillSb = KillSb::AnonSuper;
 //!
 //!     fn init_fs_context(fc: &FsContext) -> Result {
 //!         fc.set_ops::<EmptyFs>();
@@ -51,7 +48,6 @@
 //!     }
 //! }
 //!
-//! #[vtable]
 //! impl FsContextOperations for EmptyFs {
 //!     fn get_tree(fc: &FsContext) -> Result {
 //!         fc.get_tree_nodev::<EmptyFs>()
@@ -66,17 +62,16 @@
 //!         let mut inode = Inode::new_inode(sb)?;
 //!         inode.make_empty_dir_inode();
 //!         inode.set_ino(1);
-//!         sb.set_root(Dentry::d_make_root(inode.into_inode())?);
-//!         Ok(())
+//!         sb.set_root(Dentry::d_make_root(inode)?)
 //!     }
 //! }
 //!
-//! #[vtable]
 //! impl SuperOperations for EmptyFs {
 //!     const SIMPLE_STATFS: bool = true;
 //! }
 //!
-//! static EMPTY_FS: FileSystemType = FileSystemType::new::<EmptyFs>();
+//! // SAFETY: The doctests are built-in code.
+//! static EMPTY_FS: FileSystemType = unsafe { FileSystemType::new::<EmptyFs>() };
 //!
 //! assert_eq!(EMPTY_FS.name(), c"rust_emptyfs");
 //!
@@ -96,28 +91,16 @@ use crate::{
     types::Opaque, //
 };
 
-/// How the superblocks of a file system are torn down (`file_system_type::kill_sb`).
-///
-/// Each variant plugs the corresponding libfs function of the C side.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum KillSb {
-    /// `kill_anon_super`: for superblocks on an anonymous device number, i.e. set up with
-    /// [`FsContext::get_tree_nodev`] or [`FsContext::get_tree_single`].
-    AnonSuper,
-}
-
 /// A kind of file system: the Rust description a [`FileSystemType`] is built from.
 ///
 /// The description is static: [`FileSystemType::new`] turns it into a `struct
-/// file_system_type` at compile time.
-#[vtable]
+/// file_system_type` at compile time. Its superblocks are on an anonymous device number (the
+/// `get_tree_*()` helpers of [`FsContext`] make no others), so they are torn down with
+/// `kill_anon_super()`.
 pub trait FileSystem {
     /// The name of the file system type (`file_system_type::name`), e.g. as shown in
     /// `/proc/filesystems` and `/proc/self/mountinfo`.
     const NAME: &'static CStr;
-
-    /// How the superblocks of this file system are torn down (`file_system_type::kill_sb`).
-    const KILL_SB: KillSb;
 
     /// Sets up a new mount context for this file system (`file_system_type::init_fs_context`).
     ///
@@ -138,7 +121,9 @@ pub trait FileSystem {
 /// mounted from the kernel (e.g. [`VfsMount::vfs_kern_mount`]) but not by name from userspace.
 ///
 /// The `owner` module of the type and of the operation tables built by the `fs` abstractions is
-/// `NULL`, so they are meant for built-in code.
+/// `NULL`: nothing would keep a module that defines them loaded while they are in use, so they are
+/// for built-in code only ([`FileSystemType::new`] is `unsafe` for that reason, and
+/// [`export_file_system_type!`](crate::export_file_system_type) fails to build in a module).
 ///
 /// # Invariants
 ///
@@ -164,13 +149,16 @@ impl FileSystemType {
     /// Builds the `struct file_system_type` described by `T`.
     ///
     /// This is a `const fn`, meant to initialise a `static`.
-    pub const fn new<T: FileSystem>() -> Self {
+    ///
+    /// # Safety
+    ///
+    /// The caller must be built-in code, not a module: the type and the operation tables of `T`
+    /// have no `owner` that would keep a module loaded while they are in use.
+    pub const unsafe fn new<T: FileSystem>() -> Self {
         let mut fs_type: bindings::file_system_type = pin_init::zeroed();
         fs_type.name = crate::str::as_char_ptr_in_const_context(T::NAME);
         fs_type.init_fs_context = Some(init_fs_context_callback::<T>);
-        fs_type.kill_sb = match T::KILL_SB {
-            KillSb::AnonSuper => Some(bindings::kill_anon_super),
-        };
+        fs_type.kill_sb = Some(bindings::kill_anon_super);
 
         // INVARIANT: `name` is a `'static` C string, `init_fs_context` and `kill_sb` are set, and
         // the rest of the structure is zeroed, like a static C `struct file_system_type`.
@@ -214,7 +202,8 @@ unsafe extern "C" fn init_fs_context_callback<T: FileSystem>(
 /// name of the `static`.
 ///
 /// C code can then declare it as `extern struct file_system_type <name>;` and use its address,
-/// like that of a C-defined file system type. The symbol is not exported to modules.
+/// like that of a C-defined file system type. The symbol is not exported to modules, and the macro
+/// fails to build in a module (see [`FileSystemType::new`]).
 ///
 /// # Examples
 ///
@@ -223,7 +212,7 @@ unsafe extern "C" fn init_fs_context_callback<T: FileSystem>(
 ///
 /// struct NullFs;
 ///
-/// // `#[vtable] impl FileSystem for NullFs { ... }`, see the module documentation.
+/// // `impl FileSystem for NullFs { ... }`, see the module documentation.
 ///
 /// kernel::export_file_system_type! {
 ///     /// The nullfs file system type, used by `init_mount_tree()`.
@@ -233,10 +222,14 @@ unsafe extern "C" fn init_fs_context_callback<T: FileSystem>(
 #[macro_export]
 macro_rules! export_file_system_type {
     ($(#[$meta:meta])* $name:ident: $fs:ty) => {
+        #[cfg(MODULE)]
+        ::core::compile_error!("a `FileSystemType` is for built-in code only");
+
         $(#[$meta])*
         #[no_mangle]
         #[allow(non_upper_case_globals)]
         pub static $name: $crate::fs::file_system_type::FileSystemType =
-            $crate::fs::file_system_type::FileSystemType::new::<$fs>();
+            // SAFETY: This is built-in code (see the `compile_error!` above).
+            unsafe { $crate::fs::file_system_type::FileSystemType::new::<$fs>() };
     };
 }

@@ -52,7 +52,7 @@ impl FsContext {
     /// thread must have exclusive access to it for that duration (for example, because the VFS is
     /// calling `init_fs_context` or `get_tree` with it).
     #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *mut bindings::fs_context) -> &'a Self {
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::fs_context) -> &'a Self {
         // SAFETY: The caller guarantees that the pointer is valid for `'a`. The cast is okay
         // because `FsContext` is `repr(transparent)` over `struct fs_context`.
         //
@@ -91,24 +91,12 @@ impl FsContext {
         unsafe { (*self.as_raw()).sb_flags = flags };
     }
 
-    /// Returns the flags of the superblock to be created (`fc->sb_flags`, `SB_*`).
-    pub fn sb_flags(&self) -> u32 {
-        // SAFETY: By the type invariants, `self.as_raw()` is valid and exclusively ours.
-        unsafe { (*self.as_raw()).sb_flags }
-    }
-
     /// Sets the internal flags OR'd into those of the superblock (`fc->s_iflags`, `SB_I_*`).
     ///
     /// See [`super_block::iflags`](crate::fs::super_block::iflags).
     pub fn set_s_iflags(&self, flags: u32) {
         // SAFETY: By the type invariants, `self.as_raw()` is valid and exclusively ours.
         unsafe { (*self.as_raw()).s_iflags = flags };
-    }
-
-    /// Returns the internal flags OR'd into those of the superblock (`fc->s_iflags`, `SB_I_*`).
-    pub fn s_iflags(&self) -> u32 {
-        // SAFETY: By the type invariants, `self.as_raw()` is valid and exclusively ours.
-        unsafe { (*self.as_raw()).s_iflags }
     }
 
     /// Gets the superblock of a single-instance file system (`get_tree_single()`).
@@ -146,7 +134,8 @@ impl FsContext {
 pub trait FillSuper {
     /// Sets up the new superblock `sb` for the mount described by `fc`.
     ///
-    /// On success the root of the superblock must have been set with [`SuperBlock::set_root`].
+    /// On success the root of the superblock must have been set with [`SuperBlock::set_root`]:
+    /// the mount fails with `EINVAL` otherwise.
     /// On failure the VFS tears the superblock down with the `kill_sb` of the file system type,
     /// which releases whatever was attached to it (e.g. the root).
     fn fill_super(sb: &SuperBlock<New>, fc: &FsContext) -> Result;
@@ -170,6 +159,11 @@ unsafe extern "C" fn fill_super_callback<F: FillSuper>(
         // SAFETY: The caller guarantees that `fc` is valid and exclusively ours during this call.
         let fc = unsafe { FsContext::from_raw(fc) };
         F::fill_super(sb, fc)?;
+        // `vfs_get_tree()` calls `BUG()` for a superblock set up without a root.
+        // SAFETY: `sb` is valid; only this thread writes `s_root` while it is being filled in.
+        if unsafe { (*sb.as_raw()).s_root }.is_null() {
+            return Err(EINVAL);
+        }
         Ok(0)
     })
 }
@@ -178,7 +172,6 @@ unsafe extern "C" fn fill_super_callback<F: FillSuper>(
 ///
 /// Installed with [`FsContext::set_ops`] from
 /// [`FileSystem::init_fs_context`](crate::fs::file_system_type::FileSystem::init_fs_context).
-#[vtable]
 pub trait FsContextOperations {
     /// Creates or gets the superblock for the mount and sets the root of the mount
     /// (`fs_context_operations::get_tree`).

@@ -7,12 +7,13 @@
 use crate::{
     bindings,
     fs::{
+        c_layout::assert_c_offsets,
         file_operations::{
             FileOperations,
             FileOpsVTable, //
         },
         super_block::{
-            SbState,
+            New,
             SuperBlock, //
         },
     },
@@ -23,10 +24,7 @@ use crate::{
     },
     types::Opaque, //
 };
-use core::{
-    ops::Deref,
-    ptr::NonNull, //
-};
+use core::ptr::NonNull;
 
 /// Inode flags (`S_*`), as in `inode->i_flags`.
 pub mod flags {
@@ -39,15 +37,18 @@ pub mod flags {
 
 /// File type and permission bits, as in `inode->i_mode`.
 pub mod mode {
-    /// Mask of the file type bits.
-    pub const S_IFMT: u16 = bindings::S_IFMT as u16;
-
     /// Directory.
     pub const S_IFDIR: u16 = bindings::S_IFDIR as u16;
-
-    /// Regular file.
-    pub const S_IFREG: u16 = bindings::S_IFREG as u16;
 }
+
+// The fields of `struct inode` (`__randomize_layout`) read and written here.
+assert_c_offsets!(inode {
+    i_mode,
+    i_flags,
+    i_ino,
+    __bindgen_anon_1 => i_nlink,
+    __bindgen_anon_3 => i_fop,
+});
 
 /// Wraps the kernel's `struct inode`.
 ///
@@ -85,11 +86,12 @@ unsafe impl AlwaysRefCounted for Inode {
 }
 
 impl Inode {
-    /// Allocates a new inode on `sb` (`new_inode()`).
+    /// Allocates a new inode on `sb` (`new_inode()`), a superblock being filled in: the file
+    /// system of `sb` is the one calling, whose inodes these are.
     ///
     /// The inode is not hashed and not yet visible through any dentry: it can be set up with the
     /// methods of [`NewInode`] before it is published.
-    pub fn new_inode<S: SbState>(sb: &SuperBlock<S>) -> Result<NewInode> {
+    pub fn new_inode(sb: &SuperBlock<New>) -> Result<NewInode> {
         // SAFETY: `sb.as_raw()` is a valid superblock.
         let inode = NonNull::new(unsafe { bindings::new_inode(sb.as_raw()) }).ok_or(ENOMEM)?;
 
@@ -158,14 +160,15 @@ impl Inode {
 
 /// An inode allocated by [`Inode::new_inode`] that is being set up.
 ///
-/// Dereferences to [`Inode`]. Once set up, it is published e.g. with [`Dentry::d_make_root`]
-/// after [`NewInode::into_inode`].
+/// Once set up, it is published, e.g. with [`Dentry::d_make_root`]. Until then it gives no access
+/// to the [`Inode`]: a `&Inode` could be turned into a second reference (`ARef::from`) and sent
+/// to another thread while the setters here write the inode.
 ///
 /// # Invariants
 ///
 /// The inode was allocated by `new_inode()` and has not been published yet: it is not hashed and
-/// no dentry refers to it, so the fields set by the methods of this type are not accessed
-/// concurrently. The `ARef` is the only reference to the inode.
+/// no dentry refers to it. The `ARef` is the only reference to the inode, so the fields set by
+/// the methods of this type are not accessed concurrently.
 ///
 /// [`Dentry::d_make_root`]: crate::fs::dentry::Dentry::d_make_root
 pub struct NewInode(ARef<Inode>);
@@ -176,7 +179,9 @@ impl NewInode {
     /// The mode becomes `S_IFDIR | 0555`, the link count two, owner and group root, and the inode
     /// and file operations those of an empty directory (the file operations can be overridden
     /// afterwards with [`NewInode::set_fop`]).
-    // Not `#[inline]`: `make_empty_dir_inode()` is not exported to modules.
+    // `#[inline]`: `make_empty_dir_inode()` is not exported to modules, and the kernel crate must
+    // not export it through a wrapper of its own.
+    #[inline]
     pub fn make_empty_dir_inode(&mut self) {
         // SAFETY: By the type invariants, the inode is valid and not accessed concurrently.
         unsafe { bindings::make_empty_dir_inode(self.0.as_raw()) };
@@ -211,17 +216,9 @@ impl NewInode {
         unsafe { bindings::inode_set_flags(self.0.as_raw(), flags, mask) };
     }
 
-    /// Ends the set-up of the inode, returning the reference to it.
-    pub fn into_inode(self) -> ARef<Inode> {
+    /// Ends the set-up of the inode, returning the reference to it, for the `fs` abstractions that
+    /// publish it (e.g. [`Dentry::d_make_root`]).
+    pub(crate) fn into_inode(self) -> ARef<Inode> {
         self.0
-    }
-}
-
-impl Deref for NewInode {
-    type Target = Inode;
-
-    #[inline]
-    fn deref(&self) -> &Inode {
-        &self.0
     }
 }

@@ -8,10 +8,10 @@ use crate::{
     bindings,
     error::from_err_ptr,
     fs::{
+        c_layout::assert_c_offsets,
         dentry::Dentry,
         file_system_type::FileSystemType,
-        super_block::SuperBlock,
-        File, //
+        super_block::SuperBlock, //
     },
     prelude::*,
     sync::aref::{
@@ -24,6 +24,13 @@ use core::ptr::{
     self,
     NonNull, //
 };
+
+// The fields of `struct vfsmount` (`__randomize_layout`) read here and in `mnt_namespace`.
+assert_c_offsets!(vfsmount {
+    mnt_root,
+    mnt_sb,
+    mnt_flags,
+});
 
 /// Wraps the kernel's `struct vfsmount`: a mounted instance of a file system.
 ///
@@ -90,6 +97,19 @@ impl VfsMount {
         Ok(unsafe { ARef::from_raw(mnt.cast()) })
     }
 
+    /// Creates a reference to a [`VfsMount`] from a valid pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid `struct vfsmount` that stays referenced for the duration of
+    /// `'a`.
+    #[inline]
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::vfsmount) -> &'a Self {
+        // SAFETY: The caller guarantees that the pointer is valid and the mount referenced for
+        // `'a`. The cast is okay because `VfsMount` is `repr(transparent)` over `struct vfsmount`.
+        unsafe { &*ptr.cast() }
+    }
+
     /// Returns a raw pointer to the inner C struct.
     #[inline]
     pub fn as_raw(&self) -> *mut bindings::vfsmount {
@@ -97,6 +117,7 @@ impl VfsMount {
     }
 
     /// Returns the root of the mount (`mnt_root`).
+    #[inline]
     pub fn root(&self) -> &Dentry {
         // SAFETY: By the type invariants, `mnt_root` is set and does not change while the mount
         // is referenced, and the mount holds a reference on it.
@@ -109,31 +130,5 @@ impl VfsMount {
         // referenced. The mount holds an active reference on the superblock, which is therefore
         // set up (`SB_BORN`) and stays so while the mount is referenced.
         unsafe { SuperBlock::from_raw((*self.as_raw()).mnt_sb) }
-    }
-
-    /// Opens the file at `name`, looked up from the root of the mount
-    /// (`file_open_root_mnt()`).
-    ///
-    /// `flags` are the `O_*` flags of the open (see [`file::flags`]) and `mode` the permissions of
-    /// a file it creates. `"."` opens the root itself.
-    ///
-    /// [`file::flags`]: crate::fs::file::flags
-    pub fn file_open_root(&self, name: &CStr, flags: u32, mode: u16) -> Result<ARef<File>> {
-        let root = bindings::path {
-            mnt: self.as_raw(),
-            dentry: self.root().as_raw(),
-        };
-
-        // SAFETY: `root` refers to this mount and its root, both valid while `self` is, and
-        // `name` is a valid C string for the duration of the call.
-        let file = from_err_ptr(unsafe {
-            bindings::file_open_root(&root, name.as_char_ptr(), flags as c_int, mode)
-        })?;
-        let file = NonNull::new(file).ok_or(EINVAL)?;
-
-        // SAFETY: `file_open_root` returned a new open file with a reference we own, whose
-        // ownership we pass to the `ARef`. The file is not in any file descriptor table, so
-        // there is no `fdget_pos` on it.
-        Ok(unsafe { ARef::from_raw(file.cast::<File>()) })
     }
 }

@@ -10,6 +10,7 @@
 use crate::{
     bindings,
     fs::{
+        c_layout::assert_c_offsets,
         dentry::Dentry,
         file::Offset, //
     },
@@ -50,6 +51,20 @@ pub mod magic {
     /// The magic number of nullfs ("NULL").
     pub const NULL_FS_MAGIC: c_ulong = bindings::NULL_FS_MAGIC as c_ulong;
 }
+
+// The fields of `struct super_block` (`__randomize_layout`) read and written here.
+assert_c_offsets!(super_block {
+    s_blocksize_bits,
+    s_blocksize,
+    s_maxbytes,
+    s_op,
+    s_flags,
+    s_iflags,
+    s_magic,
+    s_root,
+    s_time_gran,
+    s_d_flags,
+});
 
 mod private {
     pub trait Sealed {}
@@ -105,7 +120,7 @@ impl<S: SbState> SuperBlock<S> {
     /// `ptr` must point to a valid `struct super_block` for the duration of `'a`, which satisfies
     /// the type invariants for the state `S` for that duration.
     #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *mut bindings::super_block) -> &'a Self {
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::super_block) -> &'a Self {
         // SAFETY: The caller guarantees that the pointer is valid for `'a`. The cast is okay
         // because `SuperBlock` is `repr(transparent)` over `struct super_block`.
         //
@@ -234,8 +249,13 @@ impl SuperBlock<New> {
     /// Sets the root of the superblock (`s_root`), usually made with [`Dentry::d_make_root`].
     ///
     /// The superblock takes over the reference held by `root`; the VFS releases it when the
-    /// superblock is torn down. If a root was set before, its reference is dropped.
-    pub fn set_root(&self, root: ARef<Dentry>) {
+    /// superblock is torn down. If a root was set before, its reference is dropped. Fails with
+    /// `EINVAL` (dropping `root`) if `root` is a dentry of another superblock.
+    pub fn set_root(&self, root: ARef<Dentry>) -> Result {
+        // SAFETY: `root` is a referenced dentry, whose `d_sb` is set and does not change.
+        if unsafe { (*root.as_raw()).d_sb } != self.as_raw() {
+            return Err(EINVAL);
+        }
         let new = ARef::into_raw(root).as_ptr().cast::<bindings::dentry>();
 
         // SAFETY: By the type invariants, `self.as_raw()` is valid and, the superblock being new,
@@ -246,13 +266,13 @@ impl SuperBlock<New> {
             // us by the `replace` above.
             unsafe { bindings::dput(old) };
         }
+        Ok(())
     }
 }
 
 /// Operations on a superblock (`struct super_operations`).
 ///
 /// Installed with [`SuperBlock::set_op`].
-#[vtable]
 pub trait SuperOperations {
     /// Whether `statfs` is `simple_statfs()`, which reports the magic number, block size and
     /// name length limit of the superblock and no usage.
