@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The mount-namespace paths of the VFS in Rust (`CONFIG_MNT_NAMESPACE_RUST`).
+//!
+//! Each module implements a feature that `fs/namespace.c` implements in C when the option is off,
+//! and exports the function C calls at the feature's entry point instead:
+//!
+//! - [`empty`]: empty mount namespaces, `clone3(CLONE_EMPTY_MNTNS)` and
+//!   `unshare(UNSHARE_EMPTY_MNTNS)`, for `copy_mnt_ns()`.
+//!
+//! The code here makes its decisions on the abstractions of `kernel::fs::mnt_namespace`, which
+//! enforce the locking and the rules for copies across user namespaces; it calls no C function
+//! directly.
+
+pub mod empty;
