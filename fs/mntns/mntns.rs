@@ -6,10 +6,13 @@
 //! and exports the function C calls at the feature's entry point instead:
 //!
 //! - [`empty`]: empty mount namespaces, `clone3(CLONE_EMPTY_MNTNS)` and
-//!   `unshare(UNSHARE_EMPTY_MNTNS)`, for `copy_mnt_ns()`.
+//!   `unshare(UNSHARE_EMPTY_MNTNS)`, for `copy_mnt_ns()`;
+//! - [`create`]: mount namespaces made from a mount, `fsmount(FSMOUNT_NAMESPACE)` and
+//!   `open_tree(OPEN_TREE_NAMESPACE)`, for `open_new_namespace()`.
 //!
 //! The code here makes its decisions on the abstractions of `kernel::fs::mnt_namespace`, which
 //! enforce the locking and the rules for copies across user namespaces; it calls no C function
 //! directly.
 
+pub mod create;
 pub mod empty;
