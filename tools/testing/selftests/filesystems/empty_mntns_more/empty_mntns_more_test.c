@@ -13,8 +13,14 @@
  * namespaces and the mount locks of a cross-userns clone, building a
  * tmpfs root, and the flag checks of kernel/fork.c.
  *
+ * Where a case holds for both system calls, a fixture variant picks one:
+ * fork_empty_mntns() makes a child in a new empty namespace either way.
+ * Children check with the harness' EXPECT_*()/ASSERT_*(): _metadata is
+ * shared memory, so their failures are the test's (an ASSERT aborts the
+ * child, which the parent's wait_for_pid() check sees as well).
+ *
  * Expectations are exact and derived from the 7.2 sources; the comments
- * name the function that decides each value.  Most tests need real root
+ * name the function that decides each value.  The tests need real root
  * (they create user namespaces for the unprivileged parts themselves).
  */
 
@@ -39,6 +45,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -46,56 +53,13 @@
 
 #include "../utils.h"
 #include "../wrappers.h"
-#include "../statmount/statmount.h"
+#include "../empty_mntns/empty_mntns.h"
+#include "clone3/clone3_selftests.h"
 #include "kselftest_harness.h"
 #include "../expect_errno.h"
 
-#ifndef UNSHARE_EMPTY_MNTNS
-#define UNSHARE_EMPTY_MNTNS	0x00100000
-#endif
-
-#ifndef CLONE_EMPTY_MNTNS
-#define CLONE_EMPTY_MNTNS	(1ULL << 37)
-#endif
-
-#ifndef CLONE_PARENT_SETTID
-#define CLONE_PARENT_SETTID	0x00100000
-#endif
-
-#ifndef NULL_FS_MAGIC
-#define NULL_FS_MAGIC		0x4E554C4C	/* "NULL" */
-#endif
-
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC		0x01021994
-#endif
-
-#ifndef ST_RDONLY
-#define ST_RDONLY		0x0001
-#endif
-
-#ifndef __NR_clone3
-#define __NR_clone3		435
-#endif
-
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
-
-#ifndef __NR_listns
-#define __NR_listns		470
-#endif
-
-#ifndef PIDFD_GET_MNT_NAMESPACE
+#ifndef PIDFD_GET_MNT_NAMESPACE	/* <linux/pidfd.h> clashes with <fcntl.h> */
 #define PIDFD_GET_MNT_NAMESPACE	_IO(0xFF, 3)
-#endif
-
-#ifndef FSOPEN_CLOEXEC
-#define FSOPEN_CLOEXEC		0x00000001
-#endif
-
-#ifndef FSMOUNT_CLOEXEC
-#define FSMOUNT_CLOEXEC		0x00000001
 #endif
 
 /* nullfs_fs_fill_super(): root inode 1, make_empty_dir_inode() mode */
@@ -106,56 +70,27 @@
 #define NR_UNSHARES		1000
 #define NR_CLONES		100
 
-/* clone3() arguments (struct clone_args, CLONE_ARGS_SIZE_VER2) */
-struct empty_clone_args {
-	uint64_t flags;
-	uint64_t pidfd;
-	uint64_t child_tid;
-	uint64_t parent_tid;
-	uint64_t exit_signal;
-	uint64_t stack;
-	uint64_t stack_size;
-	uint64_t tls;
-	uint64_t set_tid;
-	uint64_t set_tid_size;
-	uint64_t cgroup;
-};
-
-/*
- * For processes forked by a test: the harness asserts belong to the test
- * process, a child reports a failed check on stderr and exits non-zero.
- */
-#define CHILD_CHECK(_cond) do {						\
-	if (!(_cond)) {							\
-		fprintf(stderr, "# %s:%d: child check failed: %s "	\
-			"(errno %d: %s)\n", __FILE__, __LINE__, #_cond,	\
-			errno, strerror(errno));			\
-		_exit(1);						\
-	}								\
-} while (0)
-
 static long sys_unshare(uint64_t flags)
 {
 	return syscall(__NR_unshare, flags);
 }
 
-static pid_t sys_clone3_flags(uint64_t flags, uint64_t parent_tid)
+/* clone3() with @flags, otherwise like fork() */
+static pid_t clone3_flags(uint64_t flags, uint64_t parent_tid)
 {
-	struct empty_clone_args args = {
+	struct __clone_args args = {
 		.flags		= flags,
 		.parent_tid	= parent_tid,
 		.exit_signal	= SIGCHLD,
 	};
 
-	fflush(stdout);
-	fflush(stderr);
-	return syscall(__NR_clone3, &args, sizeof(args));
+	return sys_clone3(&args, sizeof(args));
 }
 
 /* clone3() that is expected to fail: never let a child run the test on */
 static long clone3_must_fail(uint64_t flags)
 {
-	pid_t pid = sys_clone3_flags(flags, 0);
+	pid_t pid = clone3_flags(flags, 0);
 
 	if (pid == 0)
 		_exit(0);
@@ -166,18 +101,10 @@ static long clone3_must_fail(uint64_t flags)
 	return -1;
 }
 
-static ssize_t list_mounts_ns(uint64_t parent, uint64_t ns_id,
-			      uint64_t *list, size_t nr)
+/* listmount() below @parent (LSMT_ROOT: our root) in our namespace */
+static ssize_t list_mounts(uint64_t parent, uint64_t *list, size_t nr)
 {
-	return listmount(parent, ns_id, 0, list, nr, 0);
-}
-
-/* listmount(LSMT_ROOT): the mounts reachable from our root */
-static ssize_t count_mounts(void)
-{
-	uint64_t list[256];
-
-	return list_mounts_ns(LSMT_ROOT, 0, list, 256);
+	return listmount(parent, 0, 0, list, nr, 0);
 }
 
 static int sm_get(uint64_t mnt_id, uint64_t ns_id, struct statmount *sm)
@@ -188,13 +115,12 @@ static int sm_get(uint64_t mnt_id, uint64_t ns_id, struct statmount *sm)
 			 STATMOUNT_MNT_NS_ID, sm, sizeof(*sm), 0);
 }
 
-static const char *sm_fstype(uint64_t mnt_id, uint64_t ns_id, char *buf,
-			     size_t len)
+static const char *sm_fstype(uint64_t mnt_id, char *buf, size_t len)
 {
 	struct statmount *sm;
 
 	snprintf(buf, len, "<statmount failed: %s>", strerror(errno));
-	sm = statmount_alloc(mnt_id, ns_id, STATMOUNT_FS_TYPE, 0);
+	sm = statmount_alloc(mnt_id, 0, STATMOUNT_FS_TYPE, 0);
 	if (!sm)
 		return buf;
 	if (sm->mask & STATMOUNT_FS_TYPE)
@@ -271,13 +197,6 @@ static const char *cwd_str(char *buf, size_t len)
 	if (syscall(__NR_getcwd, buf, len) < 0)
 		snprintf(buf, len, "<getcwd: %s>", strerror(errno));
 	return buf;
-}
-
-static bool cwd_is(const char *want)
-{
-	char buf[PATH_MAX];
-
-	return strcmp(cwd_str(buf, sizeof(buf)), want) == 0;
 }
 
 /* An nsfs fd for our own mount namespace, without /proc. */
@@ -422,16 +341,6 @@ static int tmpfs_onto_root(void)
 	return mntfd;
 }
 
-/* A private copy of our mount namespace with a private tmpfs on /tmp. */
-static int private_ns_with_tmp(void)
-{
-	if (unshare(CLONE_NEWNS))
-		return -1;
-	if (mount(NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL))
-		return -1;
-	return mount("tmpfs", "/tmp", "tmpfs", 0, "size=4M");
-}
-
 static int create_file(const char *path, const char *data)
 {
 	ssize_t len = strlen(data);
@@ -445,6 +354,22 @@ static int create_file(const char *path, const char *data)
 		return -1;
 	}
 	return close(fd);
+}
+
+/* unshare(@flags) in a child, leaving us as we are: 0 or its errno */
+static int unshare_in_child(unsigned long flags)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(unshare(flags) ? errno : 0);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 /*
@@ -466,6 +391,7 @@ static bool empty_mntns_supported(void)
 	return !(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }
 
+/* The set-up every fixture starts with (it returns from it to skip). */
 #define REQUIRE_EMPTY_MNTNS() do {					\
 	if (geteuid() != 0)						\
 		SKIP(return, "must be run as root");			\
@@ -473,32 +399,215 @@ static bool empty_mntns_supported(void)
 		SKIP(return, "UNSHARE_EMPTY_MNTNS not supported");	\
 } while (0)
 
+/* and a /proc dirfd, which still works inside an empty mount namespace */
+#define SETUP_EMPTY_MNTNS(_procfd) do {					\
+	REQUIRE_EMPTY_MNTNS();						\
+	_procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);	\
+	ASSERT_GE(_procfd, 0);						\
+} while (0)
+
 /*
  * The clone in the new namespace sits directly on the nullfs superblock:
- * its own parent, the root inode, NULL_FS_MAGIC, one mount.
+ * its own parent, the root inode, NULL_FS_MAGIC, one mount; root and cwd
+ * were reset to it.
  */
-#define EXPECT_IN_EMPTY_MNTNS() do {					\
-	struct statmount __sm;						\
-	struct stat __st;						\
-	char __buf[PATH_MAX];						\
-	uint64_t __root = get_unique_mnt_id("/");			\
-									\
-	EXPECT_EQ(1, count_mounts());					\
-	EXPECT_EQ(NULL_FS_MAGIC, statfs_type("/"));			\
-	EXPECT_EQ(NULL_FS_MAGIC, statfs_type("."));			\
-	EXPECT_STREQ("/", cwd_str(__buf, sizeof(__buf)));		\
-	EXPECT_EQ(__root, get_unique_mnt_id("."));			\
-	ASSERT_EQ(0, stat(".", &__st));					\
-	EXPECT_EQ(NULLFS_ROOT_INO, __st.st_ino);			\
-	EXPECT_EQ(NULLFS_ROOT_MODE, __st.st_mode);			\
-	ASSERT_EQ(0, sm_get(__root, 0, &__sm));				\
-	EXPECT_EQ(__sm.mnt_id, __sm.mnt_parent_id);			\
-	EXPECT_EQ(NULL_FS_MAGIC, __sm.sb_magic);			\
-} while (0)
+static void expect_in_empty_mntns(struct __test_metadata *_metadata)
+{
+	uint64_t root = get_unique_mnt_id("/");
+	struct statmount sm;
+	char buf[PATH_MAX];
+	struct stat st;
+
+	EXPECT_EQ(1, count_mounts());
+	EXPECT_EQ(NULL_FS_MAGIC, statfs_type("/"));
+	EXPECT_EQ(NULL_FS_MAGIC, statfs_type("."));
+	EXPECT_STREQ("/", cwd_str(buf, sizeof(buf)));
+	EXPECT_EQ(root, get_unique_mnt_id("."));
+	ASSERT_EQ(0, stat(".", &st));
+	EXPECT_EQ(NULLFS_ROOT_INO, st.st_ino);
+	EXPECT_EQ(NULLFS_ROOT_MODE, st.st_mode);
+	ASSERT_EQ(0, sm_get(root, 0, &sm));
+	EXPECT_EQ(sm.mnt_id, sm.mnt_parent_id);
+	EXPECT_EQ(NULL_FS_MAGIC, sm.sb_magic);
+}
+
+/* unshare(@flags), which include UNSHARE_EMPTY_MNTNS, and look around */
+static void unshare_empty(struct __test_metadata *_metadata,
+			  unsigned long flags)
+{
+	ASSERT_RET(0, unshare(flags));
+	expect_in_empty_mntns(_metadata);
+}
+
+/*
+ * Like fork(), but the child (0 returned) sits in a new empty mount
+ * namespace, made with unshare() or clone3().  @newuser: from a new user
+ * namespace mapping root to root, which makes copy_mnt_ns() clone with
+ * CL_SLAVE; needs @procfd.
+ */
+static pid_t fork_empty_mntns(struct __test_metadata *_metadata, bool clone3,
+			      bool newuser, int procfd)
+{
+	char path[64], c;
+	int sync[2];
+	pid_t pid;
+
+	if (!clone3) {
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (pid == 0) {
+			if (newuser)
+				ASSERT_EQ(0, enter_userns_at(procfd));
+			unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
+		}
+		return pid;
+	}
+
+	ASSERT_EQ(0, pipe2(sync, O_CLOEXEC));
+	pid = clone3_flags(CLONE_EMPTY_MNTNS | (newuser ? CLONE_NEWUSER : 0),
+			   0);
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		/* wait for the id maps */
+		close(sync[1]);
+		ASSERT_EQ(1, read(sync[0], &c, 1));
+		close(sync[0]);
+		expect_in_empty_mntns(_metadata);
+		return 0;
+	}
+	close(sync[0]);
+	if (newuser) {
+		snprintf(path, sizeof(path), "%d/uid_map", pid);
+		ASSERT_EQ(0, write_at(procfd, path, "0 0 1"));
+		snprintf(path, sizeof(path), "%d/gid_map", pid);
+		ASSERT_EQ(0, write_at(procfd, path, "0 0 1"));
+	}
+	ASSERT_EQ(1, write(sync[1], "m", 1));
+	close(sync[1]);
+	return pid;
+}
+
+/* A private copy of our mount namespace with a private tmpfs on /tmp. */
+static void setup_private_ns(struct __test_metadata *_metadata, bool userns)
+{
+	if (userns)
+		ASSERT_EQ(0, enter_userns());
+	ASSERT_RET(0, unshare(CLONE_NEWNS));
+	ASSERT_RET(0, mount(NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL));
+	ASSERT_RET(0, mount("tmpfs", "/tmp", "tmpfs", 0, "size=4M"));
+}
 
 /* ------------------------------------------------------------------ */
 /* 1. propagation of the clone                                        */
 /* ------------------------------------------------------------------ */
+
+/*
+ * "/" is made @prop before the unshare - with MS_REC on our rootfs, or,
+ * from inside an empty namespace, on its root, the source of the next
+ * clone - and the empty namespace is made in our user namespace or from
+ * a new one.
+ */
+FIXTURE(propagation) {
+	int procfd;
+};
+
+FIXTURE_VARIANT(propagation) {
+	unsigned long prop;
+	bool newuser;
+};
+
+FIXTURE_VARIANT_ADD(propagation, private) {
+	.prop = MS_PRIVATE,
+};
+
+FIXTURE_VARIANT_ADD(propagation, shared) {
+	.prop = MS_SHARED,
+};
+
+FIXTURE_VARIANT_ADD(propagation, slave) {
+	.prop = MS_SLAVE,
+};
+
+FIXTURE_VARIANT_ADD(propagation, shared_slave) {
+	.prop = MS_SHARED | MS_SLAVE,
+};
+
+FIXTURE_VARIANT_ADD(propagation, unbindable) {
+	.prop = MS_UNBINDABLE,
+};
+
+FIXTURE_VARIANT_ADD(propagation, private_newuser) {
+	.prop = MS_PRIVATE,
+	.newuser = true,
+};
+
+FIXTURE_VARIANT_ADD(propagation, shared_newuser) {
+	.prop = MS_SHARED,
+	.newuser = true,
+};
+
+FIXTURE_VARIANT_ADD(propagation, slave_newuser) {
+	.prop = MS_SLAVE,
+	.newuser = true,
+};
+
+FIXTURE_VARIANT_ADD(propagation, shared_slave_newuser) {
+	.prop = MS_SHARED | MS_SLAVE,
+	.newuser = true,
+};
+
+FIXTURE_VARIANT_ADD(propagation, unbindable_newuser) {
+	.prop = MS_UNBINDABLE,
+	.newuser = true,
+};
+
+FIXTURE_SETUP(propagation)
+{
+	SETUP_EMPTY_MNTNS(self->procfd);
+}
+
+FIXTURE_TEARDOWN(propagation)
+{
+	close(self->procfd);
+}
+
+/*
+ * Make "/" (with @rec: and all below it) @prop.  A slave's master is its
+ * peer in the namespace we leave for a copy; that namespace's fd is
+ * returned, so that umount_tree() does not free the master side.
+ */
+static int make_root(struct __test_metadata *_metadata, unsigned long prop,
+		     unsigned long rec)
+{
+	int master = -1;
+
+	if (prop & MS_SLAVE) {
+		ASSERT_RET(0, mount(NULL, "/", NULL, MS_SHARED | rec, NULL));
+		master = mntns_fd_self();
+		ASSERT_GE(master, 0);
+		ASSERT_RET(0, unshare(CLONE_NEWNS));
+		ASSERT_RET(0, mount(NULL, "/", NULL, MS_SLAVE | rec, NULL));
+		prop &= ~MS_SLAVE;
+	}
+	if (prop)
+		ASSERT_RET(0, mount(NULL, "/", NULL, prop | rec, NULL));
+	return master;
+}
+
+/* and it is: a peer group exactly when shared, a master when a slave */
+static void check_root(struct __test_metadata *_metadata,
+		       struct statmount *sm, unsigned long prop)
+{
+	uint64_t id = get_unique_mnt_id("/");
+
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, sm_get(id, 0, sm));
+	ASSERT_EQ(prop, sm->mnt_propagation);
+	ASSERT_EQ(!!(prop & MS_SHARED), !!sm->mnt_peer_group);
+	ASSERT_EQ(!!(prop & MS_SLAVE), !!sm->mnt_master);
+	if (prop == (MS_SHARED | MS_SLAVE))
+		ASSERT_NE(sm->mnt_peer_group, sm->mnt_master);
+}
 
 /*
  * The rootfs the caller sits on is not what gets cloned: copy_mnt_ns()
@@ -509,107 +618,36 @@ static bool empty_mntns_supported(void)
  * whatever "/" is - also with CL_SLAVE from a new user namespace, which
  * only turns a shared source into a slave.
  */
-FIXTURE(rootfs_propagation) {};
-
-FIXTURE_VARIANT(rootfs_propagation) {
-	unsigned long prop;	/* what "/" is made before the unshare */
-	bool newuser;		/* unshare from a new user namespace */
-};
-
-FIXTURE_VARIANT_ADD(rootfs_propagation, shared) {
-	.prop = MS_SHARED,
-};
-
-FIXTURE_VARIANT_ADD(rootfs_propagation, slave) {
-	.prop = MS_SLAVE,
-};
-
-FIXTURE_VARIANT_ADD(rootfs_propagation, private) {
-	.prop = MS_PRIVATE,
-};
-
-FIXTURE_VARIANT_ADD(rootfs_propagation, unbindable) {
-	.prop = MS_UNBINDABLE,
-};
-
-FIXTURE_VARIANT_ADD(rootfs_propagation, shared_newuser) {
-	.prop = MS_SHARED,
-	.newuser = true,
-};
-
-FIXTURE_VARIANT_ADD(rootfs_propagation, slave_newuser) {
-	.prop = MS_SLAVE,
-	.newuser = true,
-};
-
-FIXTURE_VARIANT_ADD(rootfs_propagation, private_newuser) {
-	.prop = MS_PRIVATE,
-	.newuser = true,
-};
-
-FIXTURE_VARIANT_ADD(rootfs_propagation, unbindable_newuser) {
-	.prop = MS_UNBINDABLE,
-	.newuser = true,
-};
-
-FIXTURE_SETUP(rootfs_propagation)
-{
-	REQUIRE_EMPTY_MNTNS();
-}
-
-FIXTURE_TEARDOWN(rootfs_propagation) {}
-
-TEST_F(rootfs_propagation, clone_is_of_nullfs_root)
+TEST_F(propagation, clone_is_of_nullfs_root)
 {
 	struct statmount root_sm, null_sm, new_sm;
-	uint64_t root_id, null_id, new_id;
-	int procfd, keep = -1;
+	uint64_t null_id, new_id;
 	char buf[64];
-
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_GE(procfd, 0);
+	int master;
 
 	ASSERT_RET(0, unshare(CLONE_NEWNS));
-	switch (variant->prop) {
-	case MS_SLAVE:
-		ASSERT_RET(0, mount(NULL, "/", NULL, MS_SHARED | MS_REC, NULL));
-		/* keep the master side alive (else umount_tree() frees us) */
-		keep = mntns_fd_self();
-		ASSERT_GE(keep, 0);
-		ASSERT_RET(0, unshare(CLONE_NEWNS));
-		ASSERT_RET(0, mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL));
-		break;
-	default:
-		ASSERT_RET(0, mount(NULL, "/", NULL, variant->prop | MS_REC,
-				    NULL));
-		break;
-	}
-
-	root_id = get_unique_mnt_id("/");
-	ASSERT_NE(0, root_id);
-	ASSERT_EQ(0, sm_get(root_id, 0, &root_sm));
-	ASSERT_EQ(variant->prop, root_sm.mnt_propagation);
+	master = make_root(_metadata, variant->prop, MS_REC);
+	check_root(_metadata, &root_sm, variant->prop);
 
 	/* the namespace root is the nullfs mount below "/", still private */
 	null_id = ns_root_mnt_id();
 	ASSERT_NE(0, null_id);
-	ASSERT_NE(root_id, null_id);
+	ASSERT_NE(root_sm.mnt_id, null_id);
 	ASSERT_EQ(0, sm_get(null_id, 0, &null_sm));
-	EXPECT_STREQ("nullfs", sm_fstype(null_id, 0, buf, sizeof(buf)));
+	EXPECT_STREQ("nullfs", sm_fstype(null_id, buf, sizeof(buf)));
 	EXPECT_EQ(MS_PRIVATE, null_sm.mnt_propagation);
 	EXPECT_EQ(0, null_sm.mnt_peer_group);
 	EXPECT_EQ(0, null_sm.mnt_master);
 
 	if (variant->newuser)
-		ASSERT_EQ(0, enter_userns_at(procfd));
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
+		ASSERT_EQ(0, enter_userns_at(self->procfd));
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
 
-	EXPECT_IN_EMPTY_MNTNS();
 	new_id = get_unique_mnt_id("/");
 	ASSERT_EQ(0, sm_get(new_id, 0, &new_sm));
 	EXPECT_NE(null_id, new_id);
-	EXPECT_NE(root_id, new_id);
-	EXPECT_STREQ("nullfs", sm_fstype(new_id, 0, buf, sizeof(buf)));
+	EXPECT_NE(root_sm.mnt_id, new_id);
+	EXPECT_STREQ("nullfs", sm_fstype(new_id, buf, sizeof(buf)));
 	EXPECT_EQ(MS_PRIVATE, new_sm.mnt_propagation);
 	EXPECT_EQ(0, new_sm.mnt_peer_group);
 	EXPECT_EQ(0, new_sm.mnt_master);
@@ -618,9 +656,8 @@ TEST_F(rootfs_propagation, clone_is_of_nullfs_root)
 	EXPECT_EQ(null_sm.sb_dev_major, new_sm.sb_dev_major);
 	EXPECT_EQ(null_sm.sb_dev_minor, new_sm.sb_dev_minor);
 
-	if (keep >= 0)
-		close(keep);
-	close(procfd);
+	if (master >= 0)
+		close(master);
 }
 
 /*
@@ -638,195 +675,40 @@ TEST_F(rootfs_propagation, clone_is_of_nullfs_root)
  *     else IS_MNT_SLAVE(old)         -> slave of old's master
  *     T_UNBINDABLE copied
  */
-enum src_setup {
-	SRC_PRIVATE,
-	SRC_SHARED,
-	SRC_SLAVE,		/* slave of a peer group, not shared itself */
-	SRC_SHARED_SLAVE,	/* slave of a peer group and shared */
-	SRC_UNBINDABLE,
-};
-
-enum exp_id {
-	ID_ZERO,
-	ID_SRC_PEER,		/* the source's mnt_peer_group */
-	ID_SRC_MASTER,		/* the source's mnt_master */
-};
-
-static uint64_t exp_id_value(enum exp_id which, const struct statmount *src)
-{
-	switch (which) {
-	case ID_SRC_PEER:
-		return src->mnt_peer_group;
-	case ID_SRC_MASTER:
-		return src->mnt_master;
-	default:
-		return 0;
-	}
-}
-
-FIXTURE(nullfs_propagation) {};
-
-FIXTURE_VARIANT(nullfs_propagation) {
-	enum src_setup setup;
-	bool newuser;
-	uint64_t prop;
-	enum exp_id peer;
-	enum exp_id master;
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, private) {
-	.setup = SRC_PRIVATE,
-	.prop = MS_PRIVATE,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, private_newuser) {
-	.setup = SRC_PRIVATE,
-	.newuser = true,
-	.prop = MS_PRIVATE,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, shared) {
-	.setup = SRC_SHARED,
-	.prop = MS_SHARED,
-	.peer = ID_SRC_PEER,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, shared_newuser) {
-	.setup = SRC_SHARED,
-	.newuser = true,
-	.prop = MS_SLAVE,
-	.master = ID_SRC_PEER,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, slave) {
-	.setup = SRC_SLAVE,
-	.prop = MS_SLAVE,
-	.master = ID_SRC_MASTER,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, slave_newuser) {
-	.setup = SRC_SLAVE,
-	.newuser = true,
-	.prop = MS_SLAVE,
-	.master = ID_SRC_MASTER,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, shared_slave) {
-	.setup = SRC_SHARED_SLAVE,
-	.prop = MS_SHARED | MS_SLAVE,
-	.peer = ID_SRC_PEER,
-	.master = ID_SRC_MASTER,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, shared_slave_newuser) {
-	.setup = SRC_SHARED_SLAVE,
-	.newuser = true,
-	.prop = MS_SLAVE,
-	.master = ID_SRC_PEER,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, unbindable) {
-	.setup = SRC_UNBINDABLE,
-	.prop = MS_UNBINDABLE,
-};
-
-FIXTURE_VARIANT_ADD(nullfs_propagation, unbindable_newuser) {
-	.setup = SRC_UNBINDABLE,
-	.newuser = true,
-	.prop = MS_UNBINDABLE,
-};
-
-FIXTURE_SETUP(nullfs_propagation)
-{
-	REQUIRE_EMPTY_MNTNS();
-}
-
-FIXTURE_TEARDOWN(nullfs_propagation) {}
-
-TEST_F(nullfs_propagation, clone_of_ns_root)
+TEST_F(propagation, clone_of_ns_root)
 {
 	struct statmount src, after, new_sm;
-	int procfd, ns_a, ns_b = -1;
-	uint64_t src_id, new_id;
+	int master, src_ns;
+	uint64_t new_id;
 	char buf[64];
 
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_GE(procfd, 0);
-
-	/* namespace A: "/" is A's root, a private clone of nullfs */
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	ns_a = mntns_fd_self();
-	ASSERT_GE(ns_a, 0);
-
-	switch (variant->setup) {
-	case SRC_PRIVATE:
-		ASSERT_RET(0, mount(NULL, "/", NULL, MS_PRIVATE, NULL));
-		break;
-	case SRC_SHARED:
-		ASSERT_RET(0, mount(NULL, "/", NULL, MS_SHARED, NULL));
-		break;
-	case SRC_SLAVE:
-	case SRC_SHARED_SLAVE:
-		/* B's root is a peer of A's, then made a slave of it */
-		ASSERT_RET(0, mount(NULL, "/", NULL, MS_SHARED, NULL));
-		ASSERT_RET(0, unshare(CLONE_NEWNS));
-		ns_b = mntns_fd_self();
-		ASSERT_GE(ns_b, 0);
-		ASSERT_EQ(1, count_mounts());
-		ASSERT_RET(0, mount(NULL, "/", NULL, MS_SLAVE, NULL));
-		if (variant->setup == SRC_SHARED_SLAVE)
-			ASSERT_RET(0, mount(NULL, "/", NULL, MS_SHARED, NULL));
-		break;
-	case SRC_UNBINDABLE:
-		ASSERT_RET(0, mount(NULL, "/", NULL, MS_UNBINDABLE, NULL));
-		break;
-	}
-
-	/* the source is what we meant it to be */
-	src_id = get_unique_mnt_id("/");
-	ASSERT_NE(0, src_id);
-	ASSERT_EQ(0, sm_get(src_id, 0, &src));
+	/* A: "/" is A's root; a slave's is in a copy B of A */
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
+	master = make_root(_metadata, variant->prop, 0);
+	ASSERT_EQ(1, count_mounts());
+	src_ns = mntns_fd_self();
+	ASSERT_GE(src_ns, 0);
+	check_root(_metadata, &src, variant->prop);
 	ASSERT_EQ(src.mnt_id, src.mnt_parent_id);
-	switch (variant->setup) {
-	case SRC_PRIVATE:
-		ASSERT_EQ(MS_PRIVATE, src.mnt_propagation);
-		break;
-	case SRC_SHARED:
-		ASSERT_EQ(MS_SHARED, src.mnt_propagation);
-		ASSERT_NE(0, src.mnt_peer_group);
-		ASSERT_EQ(0, src.mnt_master);
-		break;
-	case SRC_SLAVE:
-		ASSERT_EQ(MS_SLAVE, src.mnt_propagation);
-		ASSERT_EQ(0, src.mnt_peer_group);
-		ASSERT_NE(0, src.mnt_master);
-		break;
-	case SRC_SHARED_SLAVE:
-		ASSERT_EQ(MS_SHARED | MS_SLAVE, src.mnt_propagation);
-		ASSERT_NE(0, src.mnt_peer_group);
-		ASSERT_NE(0, src.mnt_master);
-		ASSERT_NE(src.mnt_peer_group, src.mnt_master);
-		break;
-	case SRC_UNBINDABLE:
-		ASSERT_EQ(MS_UNBINDABLE, src.mnt_propagation);
-		ASSERT_EQ(0, src.mnt_peer_group);
-		ASSERT_EQ(0, src.mnt_master);
-		break;
-	}
 
 	if (variant->newuser)
-		ASSERT_EQ(0, enter_userns_at(procfd));
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
+		ASSERT_EQ(0, enter_userns_at(self->procfd));
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
 
-	EXPECT_IN_EMPTY_MNTNS();
 	new_id = get_unique_mnt_id("/");
 	ASSERT_EQ(0, sm_get(new_id, 0, &new_sm));
-	EXPECT_NE(src_id, new_id);
+	EXPECT_NE(src.mnt_id, new_id);
 	EXPECT_NE(src.mnt_ns_id, new_sm.mnt_ns_id);
-	EXPECT_STREQ("nullfs", sm_fstype(new_id, 0, buf, sizeof(buf)));
-	EXPECT_EQ(variant->prop, new_sm.mnt_propagation);
-	EXPECT_EQ(exp_id_value(variant->peer, &src), new_sm.mnt_peer_group);
-	EXPECT_EQ(exp_id_value(variant->master, &src), new_sm.mnt_master);
+	EXPECT_STREQ("nullfs", sm_fstype(new_id, buf, sizeof(buf)));
+	if (variant->newuser && (variant->prop & MS_SHARED)) {
+		EXPECT_EQ(MS_SLAVE, new_sm.mnt_propagation);
+		EXPECT_EQ(0, new_sm.mnt_peer_group);
+		EXPECT_EQ(src.mnt_peer_group, new_sm.mnt_master);
+	} else {
+		EXPECT_EQ(variant->prop, new_sm.mnt_propagation);
+		EXPECT_EQ(src.mnt_peer_group, new_sm.mnt_peer_group);
+		EXPECT_EQ(src.mnt_master, new_sm.mnt_master);
+	}
 
 	/*
 	 * The source did not change.  statmount() by namespace id cannot
@@ -835,99 +717,113 @@ TEST_F(nullfs_propagation, clone_of_ns_root)
 	 * in (needs CAP_SYS_ADMIN over the source's owner).
 	 */
 	if (!variant->newuser) {
-		EXPECT_ERRNO(ENOENT, sm_get(src_id, src.mnt_ns_id, &after));
-		ASSERT_RET(0, setns(ns_b >= 0 ? ns_b : ns_a, CLONE_NEWNS));
-		EXPECT_EQ(src_id, get_unique_mnt_id("/"));
-		ASSERT_EQ(0, sm_get(src_id, 0, &after));
+		EXPECT_ERRNO(ENOENT, sm_get(src.mnt_id, src.mnt_ns_id, &after));
+		ASSERT_RET(0, setns(src_ns, CLONE_NEWNS));
+		EXPECT_EQ(src.mnt_id, get_unique_mnt_id("/"));
+		ASSERT_EQ(0, sm_get(src.mnt_id, 0, &after));
 		EXPECT_EQ(src.mnt_propagation, after.mnt_propagation);
 		EXPECT_EQ(src.mnt_peer_group, after.mnt_peer_group);
 		EXPECT_EQ(src.mnt_master, after.mnt_master);
 	} else {
-		EXPECT_ERRNO(EPERM, sm_get(src_id, src.mnt_ns_id, &after));
-		EXPECT_ERRNO(EPERM, setns(ns_a, CLONE_NEWNS));
+		EXPECT_ERRNO(EPERM, sm_get(src.mnt_id, src.mnt_ns_id, &after));
+		EXPECT_ERRNO(EPERM, setns(src_ns, CLONE_NEWNS));
 	}
 
-	if (ns_b >= 0)
-		close(ns_b);
-	close(ns_a);
-	close(procfd);
+	if (master >= 0)
+		close(master);
+	close(src_ns);
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. the same through unshare() and clone3()                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The empty namespace is made by a child with unshare() or with clone3(),
+ * in our user namespace or - cross-userns, copy_mnt_ns() with CL_SLAVE -
+ * from a new one (enter_userns() then unshare(), or CLONE_NEWUSER).
+ */
+FIXTURE(new_ns) {
+	int procfd;
+};
+
+FIXTURE_VARIANT(new_ns) {
+	bool clone3;
+	bool newuser;
+};
+
+FIXTURE_VARIANT_ADD(new_ns, unshare) { .clone3 = false };
+FIXTURE_VARIANT_ADD(new_ns, unshare_newuser) { .newuser = true };
+FIXTURE_VARIANT_ADD(new_ns, clone3) { .clone3 = true };
+FIXTURE_VARIANT_ADD(new_ns, clone3_newuser) { .clone3 = true, .newuser = true };
+
+FIXTURE_SETUP(new_ns)
+{
+	SETUP_EMPTY_MNTNS(self->procfd);
+}
+
+FIXTURE_TEARDOWN(new_ns)
+{
+	close(self->procfd);
 }
 
 /*
  * Mount events really propagate between empty namespaces: A's root is
- * made shared, a child unshares an empty namespace C from it - a peer of
- * A's root from the same user namespace, a slave from a new one.  A
- * tmpfs attached on A's root shows up in C both ways; one attached in C
+ * made shared, a child gets an empty namespace C from it - a peer of A's
+ * root from the same user namespace, a slave from a new one.  A tmpfs
+ * attached on A's root shows up in C both ways; one attached in C
  * reaches A only from a peer.
  */
-FIXTURE(root_propagates) {};
-
-FIXTURE_VARIANT(root_propagates) {
-	bool newuser;
-};
-
-FIXTURE_VARIANT_ADD(root_propagates, peer) {
-	.newuser = false,
-};
-
-FIXTURE_VARIANT_ADD(root_propagates, slave_newuser) {
-	.newuser = true,
-};
-
-FIXTURE_SETUP(root_propagates)
+TEST_F(new_ns, mount_events)
 {
-	REQUIRE_EMPTY_MNTNS();
-}
-
-FIXTURE_TEARDOWN(root_propagates) {}
-
-TEST_F(root_propagates, mount_events)
-{
-	int c2p[2], p2c[2], procfd, mntfd;
+	int c2p[2], p2c[2], mntfd;
+	struct statmount src;
+	uint64_t src_id;
 	pid_t pid;
 	char c;
 
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_GE(procfd, 0);
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
 	ASSERT_RET(0, mount(NULL, "/", NULL, MS_SHARED, NULL));
+	src_id = get_unique_mnt_id("/");
+	ASSERT_EQ(0, sm_get(src_id, 0, &src));
+	ASSERT_NE(0, src.mnt_peer_group);
 	ASSERT_EQ(0, pipe2(c2p, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(p2c, O_CLOEXEC));
 
-	pid = fork();
-	ASSERT_GE(pid, 0);
+	pid = fork_empty_mntns(_metadata, variant->clone3, variant->newuser,
+			       self->procfd);
 	if (pid == 0) {
+		uint64_t list[8], root = get_unique_mnt_id("/");
 		struct statmount sm;
-		uint64_t list[8], root;
 		char buf[64];
-		int fd;
 
 		close(c2p[0]);
 		close(p2c[1]);
-		if (variant->newuser)
-			CHILD_CHECK(enter_userns_at(procfd) == 0);
-		CHILD_CHECK(unshare(UNSHARE_EMPTY_MNTNS) == 0);
-		CHILD_CHECK(count_mounts() == 1);
-		root = get_unique_mnt_id("/");
-		CHILD_CHECK(sm_get(root, 0, &sm) == 0);
-		CHILD_CHECK(sm.mnt_propagation ==
-			    (variant->newuser ? MS_SLAVE : MS_SHARED));
-		CHILD_CHECK(write(c2p[1], "r", 1) == 1);
-		CHILD_CHECK(read(p2c[0], &c, 1) == 1);
+		ASSERT_NE(src_id, root);
+		ASSERT_EQ(0, sm_get(root, 0, &sm));
+		if (variant->newuser) {
+			EXPECT_EQ(MS_SLAVE, sm.mnt_propagation);
+			EXPECT_EQ(0, sm.mnt_peer_group);
+			EXPECT_EQ(src.mnt_peer_group, sm.mnt_master);
+		} else {
+			EXPECT_EQ(MS_SHARED, sm.mnt_propagation);
+			EXPECT_EQ(src.mnt_peer_group, sm.mnt_peer_group);
+			EXPECT_EQ(0, sm.mnt_master);
+		}
+		ASSERT_EQ(1, write(c2p[1], "r", 1));
+		ASSERT_EQ(1, read(p2c[0], &c, 1));
 
 		/* the parent's tmpfs propagated onto our root */
-		CHILD_CHECK(list_mounts_ns(LSMT_ROOT, 0, list, 8) == 2);
-		CHILD_CHECK(list[0] == root);
-		CHILD_CHECK(!strcmp(sm_fstype(list[1], 0, buf, sizeof(buf)),
-				    "tmpfs"));
-		CHILD_CHECK(sm_get(list[1], 0, &sm) == 0);
-		CHILD_CHECK(sm.mnt_parent_id == root);
+		ASSERT_EQ(2, list_mounts(LSMT_ROOT, list, 8));
+		EXPECT_EQ(root, list[0]);
+		EXPECT_STREQ("tmpfs", sm_fstype(list[1], buf, sizeof(buf)));
+		ASSERT_EQ(0, sm_get(list[1], 0, &sm));
+		EXPECT_EQ(root, sm.mnt_parent_id);
 
-		fd = tmpfs_onto_root();
-		CHILD_CHECK(fd >= 0);
-		CHILD_CHECK(count_mounts() == 3);
-		CHILD_CHECK(write(c2p[1], "m", 1) == 1);
-		CHILD_CHECK(read(p2c[0], &c, 1) == 1);
+		ASSERT_GE(tmpfs_onto_root(), 0);
+		EXPECT_EQ(3, count_mounts());
+		ASSERT_EQ(1, write(c2p[1], "m", 1));
+		ASSERT_EQ(1, read(p2c[0], &c, 1));
 		_exit(0);
 	}
 	close(c2p[1]);
@@ -943,109 +839,223 @@ TEST_F(root_propagates, mount_events)
 	EXPECT_EQ(variant->newuser ? 2 : 3, count_mounts());
 	ASSERT_EQ(1, write(p2c[1], "q", 1));
 	EXPECT_EQ(0, wait_for_pid(pid));
-
 	close(mntfd);
-	close(procfd);
 }
 
-/* The same clone_mnt() rules through clone3(CLONE_EMPTY_MNTNS). */
-TEST(clone3_propagation)
+/*
+ * A read-only source: clone_mnt() copies MNT_READONLY; only a clone made
+ * for another user namespace gets MNT_LOCK_READONLY/MNT_LOCK_ATIME
+ * (lock_mnt_tree()), and changing a locked flag is EPERM
+ * (can_change_locked_flags()).
+ */
+TEST_F(new_ns, readonly_source)
 {
-	struct statmount src;
-	uint64_t src_id;
-	int procfd, i;
+	pid_t pid;
 
-	REQUIRE_EMPTY_MNTNS();
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
+	ASSERT_RET(0, mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
+			    NULL));
 
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_GE(procfd, 0);
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	ASSERT_RET(0, mount(NULL, "/", NULL, MS_SHARED, NULL));
-	src_id = get_unique_mnt_id("/");
-	ASSERT_EQ(0, sm_get(src_id, 0, &src));
-	ASSERT_NE(0, src.mnt_peer_group);
+	pid = fork_empty_mntns(_metadata, variant->clone3, variant->newuser,
+			       self->procfd);
+	if (pid == 0) {
+		int err = variant->newuser ? EPERM : 0;
+		struct statmount sm;
+		struct statfs sfs;
 
-	for (i = 0; i < 2; i++) {
-		bool newuser = i == 1;
-		int sync[2];
-		pid_t pid;
+		ASSERT_EQ(0, sm_get(get_unique_mnt_id("/"), 0, &sm));
+		EXPECT_TRUE(sm.mnt_attr & MOUNT_ATTR_RDONLY);
+		ASSERT_EQ(0, statfs("/", &sfs));
+		EXPECT_TRUE(sfs.f_flags & ST_RDONLY);
 
-		ASSERT_EQ(0, pipe2(sync, O_CLOEXEC));
-		pid = sys_clone3_flags(CLONE_EMPTY_MNTNS |
-				       (newuser ? CLONE_NEWUSER : 0), 0);
-		ASSERT_GE(pid, 0);
-		if (pid == 0) {
-			struct statmount sm;
-			uint64_t root;
-			char c;
-
-			close(sync[1]);
-			/* wait for the id maps */
-			CHILD_CHECK(read(sync[0], &c, 1) == 1);
-			CHILD_CHECK(count_mounts() == 1);
-			root = get_unique_mnt_id("/");
-			CHILD_CHECK(root != src_id);
-			CHILD_CHECK(sm_get(root, 0, &sm) == 0);
-			if (newuser) {
-				CHILD_CHECK(sm.mnt_propagation == MS_SLAVE);
-				CHILD_CHECK(sm.mnt_peer_group == 0);
-				CHILD_CHECK(sm.mnt_master == src.mnt_peer_group);
-			} else {
-				CHILD_CHECK(sm.mnt_propagation == MS_SHARED);
-				CHILD_CHECK(sm.mnt_peer_group == src.mnt_peer_group);
-				CHILD_CHECK(sm.mnt_master == 0);
-			}
-			_exit(0);
+		EXPECT_RET(0, mount(NULL, "/", NULL,
+				    MS_REMOUNT | MS_BIND | MS_RDONLY, NULL));
+		if (err) {
+			EXPECT_ERRNO(err, mount(NULL, "/", NULL, MS_REMOUNT |
+						MS_BIND | MS_RDONLY |
+						MS_NOATIME, NULL));
+			EXPECT_ERRNO(err, mount(NULL, "/", NULL,
+						MS_REMOUNT | MS_BIND, NULL));
+		} else {
+			EXPECT_RET(0, mount(NULL, "/", NULL, MS_REMOUNT |
+					    MS_BIND | MS_RDONLY | MS_NOATIME,
+					    NULL));
+			EXPECT_RET(0, mount(NULL, "/", NULL,
+					    MS_REMOUNT | MS_BIND, NULL));
 		}
-		close(sync[0]);
-		if (newuser) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "%d/uid_map", pid);
-			EXPECT_EQ(0, write_at(procfd, path, "0 0 1"));
-			snprintf(path, sizeof(path), "%d/gid_map", pid);
-			EXPECT_EQ(0, write_at(procfd, path, "0 0 1"));
-		}
-		ASSERT_EQ(1, write(sync[1], "m", 1));
-		close(sync[1]);
-		EXPECT_EQ(0, wait_for_pid(pid)) TH_LOG("newuser=%d", newuser);
+		ASSERT_EQ(0, sm_get(get_unique_mnt_id("/"), 0, &sm));
+		EXPECT_EQ(!err, !(sm.mnt_attr & MOUNT_ATTR_RDONLY));
+		EXPECT_EQ(!err, !!(sm.mnt_attr & MOUNT_ATTR_NOATIME));
+		_exit(0);
 	}
-	close(procfd);
+	EXPECT_EQ(0, wait_for_pid(pid));
+}
+
+/*
+ * Building a root: a tmpfs attached on top of the empty namespace's
+ * root, chrooted into, populated and copied.
+ */
+static void build_tmpfs_root(struct __test_metadata *_metadata,
+			     uint64_t parent_ns_id)
+{
+	uint64_t list[8], null_id, tmpfs_id, sub_id;
+	struct statmount sm;
+	char buf[PATH_MAX];
+	int mntfd, nsfd;
+	struct stat st;
+	pid_t pid;
+
+	EXPECT_EQ(0, geteuid());
+	EXPECT_NE(parent_ns_id, own_mnt_ns_id());
+	null_id = get_unique_mnt_id("/");
+	ASSERT_NE(0, null_id);
+
+	mntfd = tmpfs_mntfd();
+	ASSERT_GE(mntfd, 0);
+	tmpfs_id = mnt_id_fd(mntfd);
+	ASSERT_NE(0, tmpfs_id);
+	/* a detached mount is not in our namespace */
+	EXPECT_EQ(1, count_mounts());
+
+	ASSERT_RET(0, sys_move_mount(mntfd, "", AT_FDCWD, "/",
+				     MOVE_MOUNT_F_EMPTY_PATH));
+	/* our root stays the nullfs clone below the new mount */
+	EXPECT_EQ(NULL_FS_MAGIC, statfs_type("/"));
+	EXPECT_EQ(null_id, get_unique_mnt_id("/"));
+	ASSERT_EQ(2, list_mounts(LSMT_ROOT, list, 8));
+	EXPECT_EQ(null_id, list[0]);
+	EXPECT_EQ(tmpfs_id, list[1]);
+	ASSERT_EQ(0, sm_get(tmpfs_id, 0, &sm));
+	EXPECT_EQ(null_id, sm.mnt_parent_id);
+	EXPECT_EQ(TMPFS_MAGIC, sm.sb_magic);
+
+	/* below an overmount of the namespace root counts as chrooted */
+	EXPECT_ERRNO(EPERM, unshare(CLONE_NEWUSER));
+
+	ASSERT_EQ(0, fchdir(mntfd));
+	ASSERT_EQ(0, chroot("."));
+	close(mntfd);
+	EXPECT_EQ(TMPFS_MAGIC, statfs_type("/"));
+	EXPECT_EQ(tmpfs_id, get_unique_mnt_id("/"));
+	EXPECT_STREQ("/", cwd_str(buf, sizeof(buf)));
+
+	/* listmount(LSMT_ROOT) starts at our root: no nullfs */
+	ASSERT_EQ(1, list_mounts(LSMT_ROOT, list, 8));
+	EXPECT_EQ(tmpfs_id, list[0]);
+	/* asked for explicitly (CAP_SYS_ADMIN over the namespace) */
+	ASSERT_EQ(1, list_mounts(null_id, list, 8));
+	EXPECT_EQ(tmpfs_id, list[0]);
+
+	ASSERT_EQ(0, mkdir("/etc", 0755));
+	ASSERT_EQ(0, create_file("/etc/hostname", "empty\n"));
+	ASSERT_EQ(0, stat("/etc/hostname", &st));
+	EXPECT_EQ(6, st.st_size);
+	EXPECT_EQ(0, st.st_uid);
+	ASSERT_EQ(0, mkdir("/mnt", 0755));
+	ASSERT_RET(0, mount("tmpfs", "/mnt", "tmpfs", 0, "size=1M"));
+	sub_id = get_unique_mnt_id("/mnt");
+	ASSERT_NE(0, sub_id);
+	ASSERT_EQ(0, create_file("/mnt/inner", "x"));
+	ASSERT_EQ(2, list_mounts(LSMT_ROOT, list, 8));
+	EXPECT_EQ(tmpfs_id, list[0]);
+	EXPECT_EQ(sub_id, list[1]);
+	nsfd = mntns_fd_self();
+	ASSERT_GE(nsfd, 0);
+	EXPECT_EQ(2, ns_nr_mounts(nsfd));
+
+	/* now the root is the topmost mount: not chrooted */
+	EXPECT_EQ(0, unshare_in_child(CLONE_NEWUSER));
+
+	/* a full copy takes all three mounts along, and our root */
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		int fd;
+
+		ASSERT_RET(0, unshare(CLONE_NEWNS));
+		EXPECT_EQ(2, count_mounts());
+		EXPECT_NE(tmpfs_id, get_unique_mnt_id("/"));
+		EXPECT_EQ(TMPFS_MAGIC, statfs_type("/"));
+		EXPECT_EQ(0, access("/etc/hostname", F_OK));
+		EXPECT_EQ(0, access("/mnt/inner", F_OK));
+		fd = mntns_fd_self();
+		ASSERT_GE(fd, 0);
+		EXPECT_EQ(2, ns_nr_mounts(fd));
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+
+	/* an empty one from inside the chroot is a clone of ns->root */
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
+		EXPECT_ERRNO(ENOENT, access("/etc", F_OK));
+		EXPECT_NE(null_id, get_unique_mnt_id("/"));
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+
+	/* the children changed nothing here */
+	ASSERT_EQ(2, list_mounts(LSMT_ROOT, list, 8));
+	EXPECT_EQ(2, ns_nr_mounts(nsfd));
+}
+
+/* ... in a child; the caller's namespace is untouched */
+TEST_F(new_ns, tmpfs_root)
+{
+	uint64_t ns_id = own_mnt_ns_id();
+	ssize_t before = count_mounts();
+	pid_t pid;
+
+	ASSERT_NE(0, ns_id);
+	pid = fork_empty_mntns(_metadata, variant->clone3, variant->newuser,
+			       self->procfd);
+	if (pid == 0) {
+		build_tmpfs_root(_metadata, ns_id);
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+
+	EXPECT_EQ(ns_id, own_mnt_ns_id());
+	EXPECT_EQ(before, count_mounts());
+	EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
 }
 
 /* ------------------------------------------------------------------ */
-/* 2. cwd and root are reset                                          */
+/* 3. from a private namespace: cwd and root are reset, setns()       */
 /* ------------------------------------------------------------------ */
 
-FIXTURE(reset) {};
+/*
+ * We sit in a private copy of our mount namespace with a tmpfs on /tmp,
+ * as root or as root of a user namespace; a child gets an empty
+ * namespace with unshare() or clone3(), and we keep root and cwd.
+ */
+FIXTURE(private_ns) {};
 
-FIXTURE_VARIANT(reset) {
+FIXTURE_VARIANT(private_ns) {
 	bool userns;
+	bool clone3;
 };
 
-FIXTURE_VARIANT_ADD(reset, root) {
-	.userns = false,
-};
+FIXTURE_VARIANT_ADD(private_ns, unshare) { .clone3 = false };
+FIXTURE_VARIANT_ADD(private_ns, clone3) { .clone3 = true };
+FIXTURE_VARIANT_ADD(private_ns, userns_unshare) { .userns = true };
+FIXTURE_VARIANT_ADD(private_ns, userns_clone3) { .clone3 = true, .userns = true };
 
-FIXTURE_VARIANT_ADD(reset, userns) {
-	.userns = true,
-};
-
-FIXTURE_SETUP(reset)
+FIXTURE_SETUP(private_ns)
 {
 	REQUIRE_EMPTY_MNTNS();
-	if (variant->userns)
-		ASSERT_EQ(0, enter_userns());
-	ASSERT_EQ(0, private_ns_with_tmp());
+	setup_private_ns(_metadata, variant->userns);
 }
 
-FIXTURE_TEARDOWN(reset) {}
+FIXTURE_TEARDOWN(private_ns) {}
 
 /* cwd on another mount (a tmpfs) is reset to the new root */
-TEST_F(reset, cwd_on_tmpfs)
+TEST_F(private_ns, cwd_on_tmpfs)
 {
 	char buf[PATH_MAX];
-	struct stat st, root_st;
+	pid_t pid;
 
 	ASSERT_EQ(0, mkdir("/tmp/cwd", 0755));
 	ASSERT_RET(0, mount("tmpfs", "/tmp/cwd", "tmpfs", 0, "size=1M"));
@@ -1054,28 +1064,35 @@ TEST_F(reset, cwd_on_tmpfs)
 	ASSERT_STREQ("/tmp/cwd", cwd_str(buf, sizeof(buf)));
 	ASSERT_EQ(TMPFS_MAGIC, statfs_type("."));
 
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
+	pid = fork_empty_mntns(_metadata, variant->clone3, false, -1);
+	if (pid == 0) {
+		struct stat st, root_st;
 
-	EXPECT_IN_EMPTY_MNTNS();
-	ASSERT_EQ(0, stat(".", &st));
-	ASSERT_EQ(0, stat("/", &root_st));
-	EXPECT_EQ(root_st.st_dev, st.st_dev);
-	EXPECT_EQ(root_st.st_ino, st.st_ino);
-	EXPECT_ERRNO(ENOENT, stat("marker", &st));
-	EXPECT_ERRNO(ENOENT, stat("/tmp", &st));
-	/* ".." of the root is the root */
-	ASSERT_EQ(0, stat("..", &st));
-	EXPECT_EQ(NULLFS_ROOT_INO, st.st_ino);
+		ASSERT_EQ(0, stat(".", &st));
+		ASSERT_EQ(0, stat("/", &root_st));
+		EXPECT_EQ(root_st.st_dev, st.st_dev);
+		EXPECT_EQ(root_st.st_ino, st.st_ino);
+		EXPECT_ERRNO(ENOENT, stat("marker", &st));
+		EXPECT_ERRNO(ENOENT, stat("/tmp", &st));
+		/* ".." of the root is the root */
+		ASSERT_EQ(0, stat("..", &st));
+		EXPECT_EQ(NULLFS_ROOT_INO, st.st_ino);
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+
+	EXPECT_STREQ("/tmp/cwd", cwd_str(buf, sizeof(buf)));
+	EXPECT_EQ(TMPFS_MAGIC, statfs_type("."));
 }
 
 /*
  * A chroot is dropped as well - also with the cwd outside of it - and
  * the clone is of the namespace root, not of the chroot.
  */
-TEST_F(reset, root_from_chroot)
+TEST_F(private_ns, root_from_chroot)
 {
 	char buf[PATH_MAX];
-	struct stat st;
+	pid_t pid;
 
 	ASSERT_EQ(0, mkdir("/tmp/jail", 0755));
 	ASSERT_EQ(0, mkdir("/tmp/outside", 0755));
@@ -1086,45 +1103,201 @@ TEST_F(reset, root_from_chroot)
 	/* cwd outside the root (prepend_path() reaches the global root) */
 	ASSERT_STREQ("(unreachable)/tmp/outside", cwd_str(buf, sizeof(buf)));
 
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
+	pid = fork_empty_mntns(_metadata, variant->clone3, false, -1);
+	if (pid == 0) {
+		struct stat st;
 
-	EXPECT_IN_EMPTY_MNTNS();
-	EXPECT_ERRNO(ENOENT, stat("/inside", &st));
-	EXPECT_ERRNO(ENOENT, stat("inside", &st));
+		EXPECT_ERRNO(ENOENT, stat("/inside", &st));
+		EXPECT_ERRNO(ENOENT, stat("inside", &st));
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+
+	EXPECT_EQ(0, access("/inside", F_OK));
+	EXPECT_STREQ("(unreachable)/tmp/outside", cwd_str(buf, sizeof(buf)));
 }
+
+/* The same with the cwd inside the chroot, on a tmpfs mounted there. */
+TEST_F(private_ns, cwd_in_chroot)
+{
+	char buf[PATH_MAX];
+	ssize_t before;
+	pid_t pid;
+
+	ASSERT_EQ(0, mkdir("/tmp/jail", 0755));
+	ASSERT_EQ(0, mkdir("/tmp/jail/sub", 0755));
+	ASSERT_RET(0, mount("tmpfs", "/tmp/jail/sub", "tmpfs", 0, "size=1M"));
+	ASSERT_EQ(0, create_file("/tmp/jail/inside", "x"));
+	ASSERT_EQ(0, chroot("/tmp/jail"));
+	ASSERT_EQ(0, chdir("/sub"));
+	/* only mounts whose root is reachable from ours: /sub */
+	before = count_mounts();
+	ASSERT_EQ(1, before);
+
+	pid = fork_empty_mntns(_metadata, variant->clone3, false, -1);
+	if (pid == 0) {
+		EXPECT_ERRNO(ENOENT, access("/inside", F_OK));
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+
+	EXPECT_STREQ("/sub", cwd_str(buf, sizeof(buf)));
+	EXPECT_EQ(TMPFS_MAGIC, statfs_type("."));
+	EXPECT_EQ(0, access("/inside", F_OK));
+	EXPECT_EQ(before, count_mounts());
+}
+
+/* setns() to and fro between the old and the empty namespace */
+TEST_F(private_ns, setns_back_and_forth)
+{
+	struct stat old_root;
+	ssize_t old_count;
+	uint64_t old_id;
+	int oldfd;
+	pid_t pid;
+
+	old_count = count_mounts();
+	ASSERT_GT(old_count, 1);
+	ASSERT_EQ(0, stat("/", &old_root));
+	oldfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(oldfd, 0);
+	old_id = ns_id_fd(oldfd);
+	ASSERT_NE(0, old_id);
+	EXPECT_EQ(old_id, own_mnt_ns_id());
+	/* neither counts the nullfs root below our rootfs */
+	EXPECT_EQ(old_count, ns_nr_mounts(oldfd));
+
+	pid = fork_empty_mntns(_metadata, variant->clone3, false, -1);
+	if (pid == 0) {
+		uint64_t empty_id, empty_root = get_unique_mnt_id("/");
+		char buf[PATH_MAX];
+		int emptyfd, i;
+		struct stat st;
+
+		emptyfd = mntns_fd_self();
+		ASSERT_GE(emptyfd, 0);
+		empty_id = ns_id_fd(emptyfd);
+		EXPECT_NE(old_id, empty_id);
+		EXPECT_EQ(empty_id, own_mnt_ns_id());
+		EXPECT_EQ(0, ns_nr_mounts(emptyfd));
+
+		for (i = 0; i < 3; i++) {
+			ASSERT_RET(0, setns(oldfd, CLONE_NEWNS));
+			EXPECT_EQ(old_count, count_mounts());
+			EXPECT_EQ(old_id, own_mnt_ns_id());
+			ASSERT_EQ(0, stat("/", &st));
+			EXPECT_EQ(old_root.st_dev, st.st_dev);
+			EXPECT_EQ(old_root.st_ino, st.st_ino);
+			EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
+			EXPECT_STREQ("/", cwd_str(buf, sizeof(buf)));
+			EXPECT_EQ(0, access("/proc/self/ns/mnt", F_OK));
+
+			ASSERT_RET(0, setns(emptyfd, CLONE_NEWNS));
+			expect_in_empty_mntns(_metadata);
+			EXPECT_EQ(empty_root, get_unique_mnt_id("/"));
+			EXPECT_EQ(empty_id, own_mnt_ns_id());
+			EXPECT_ERRNO(ENOENT, access("/proc", F_OK));
+		}
+
+		EXPECT_EQ(old_count, ns_nr_mounts(oldfd));
+		EXPECT_EQ(0, ns_nr_mounts(emptyfd));
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+	close(oldfd);
+}
+
+/*
+ * mntns_install() walks down from ns->root (LOOKUP_DOWN): once a tmpfs
+ * is attached on top of the empty namespace's root, setns() lands on it,
+ * while unshare()/clone3() left us below it.
+ */
+TEST_F(private_ns, setns_lands_on_overmount)
+{
+	int oldfd;
+	pid_t pid;
+
+	oldfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(oldfd, 0);
+
+	pid = fork_empty_mntns(_metadata, variant->clone3, false, -1);
+	if (pid == 0) {
+		uint64_t list[8], tmpfs_id, null_id = get_unique_mnt_id("/");
+		int emptyfd, mntfd;
+
+		emptyfd = mntns_fd_self();
+		ASSERT_GE(emptyfd, 0);
+		mntfd = tmpfs_onto_root();
+		ASSERT_GE(mntfd, 0);
+		tmpfs_id = mnt_id_fd(mntfd);
+		ASSERT_NE(0, tmpfs_id);
+		EXPECT_EQ(NULL_FS_MAGIC, statfs_type("/"));
+		EXPECT_EQ(1, ns_nr_mounts(emptyfd));
+		ASSERT_EQ(2, list_mounts(LSMT_ROOT, list, 8));
+		EXPECT_EQ(null_id, list[0]);
+		EXPECT_EQ(tmpfs_id, list[1]);
+
+		ASSERT_RET(0, setns(oldfd, CLONE_NEWNS));
+		ASSERT_RET(0, setns(emptyfd, CLONE_NEWNS));
+
+		EXPECT_EQ(TMPFS_MAGIC, statfs_type("/"));
+		EXPECT_EQ(TMPFS_MAGIC, statfs_type("."));
+		EXPECT_EQ(tmpfs_id, get_unique_mnt_id("/"));
+		ASSERT_EQ(1, list_mounts(LSMT_ROOT, list, 8));
+		EXPECT_EQ(tmpfs_id, list[0]);
+		EXPECT_EQ(0, create_file("/file", "x"));
+
+		/* not a chroot any more: a user namespace can be created */
+		EXPECT_EQ(0, unshare_in_child(CLONE_NEWUSER));
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+	close(oldfd);
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. the same private namespace, left by this process itself         */
+/* ------------------------------------------------------------------ */
+
+FIXTURE(unshare_self) {};
+
+FIXTURE_VARIANT(unshare_self) {
+	bool userns;
+};
+
+FIXTURE_VARIANT_ADD(unshare_self, root) { .userns = false };
+FIXTURE_VARIANT_ADD(unshare_self, userns) { .userns = true };
+
+FIXTURE_SETUP(unshare_self)
+{
+	REQUIRE_EMPTY_MNTNS();
+	setup_private_ns(_metadata, variant->userns);
+}
+
+FIXTURE_TEARDOWN(unshare_self) {}
 
 /*
  * A thread sharing its fs_struct (CLONE_FS) unshares: unshare_fs() gives
  * it a private copy, which copy_mnt_ns() resets; the other thread keeps
  * its root and cwd in the old namespace.
  */
-struct thread_result {
+struct unshare_thread_arg {
+	struct __test_metadata *_metadata;
 	unsigned long flags;
-	int ret;
-	int err;
-	long root_magic;
-	long cwd_magic;
-	ssize_t mounts;
-	ino_t cwd_ino;
-	char cwd[PATH_MAX];
 };
 
 static void *unshare_thread(void *arg)
 {
-	struct thread_result *r = arg;
-	struct stat st;
+	struct unshare_thread_arg *a = arg;
+	struct __test_metadata *_metadata = a->_metadata;
+	int ret = unshare(a->flags), err = errno;
 
-	r->ret = unshare(r->flags);
-	r->err = errno;
-	r->root_magic = statfs_type("/");
-	r->cwd_magic = statfs_type(".");
-	r->mounts = count_mounts();
-	r->cwd_ino = stat(".", &st) ? 0 : st.st_ino;
-	cwd_str(r->cwd, sizeof(r->cwd));
+	EXPECT_EQ(0, ret) TH_LOG("flags %#lx: %s", a->flags, strerror(err));
+	expect_in_empty_mntns(_metadata);
 	return NULL;
 }
 
-TEST_F(reset, sibling_thread_keeps_cwd)
+TEST_F(unshare_self, sibling_thread_keeps_cwd)
 {
 	static const unsigned long flags[] = {
 		UNSHARE_EMPTY_MNTNS,
@@ -1139,20 +1312,12 @@ TEST_F(reset, sibling_thread_keeps_cwd)
 	before = count_mounts();
 	ASSERT_GT(before, 1);
 
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		struct thread_result r = { .flags = flags[i] };
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		struct unshare_thread_arg arg = { _metadata, flags[i] };
 		pthread_t t;
 
-		ASSERT_EQ(0, pthread_create(&t, NULL, unshare_thread, &r));
+		ASSERT_EQ(0, pthread_create(&t, NULL, unshare_thread, &arg));
 		ASSERT_EQ(0, pthread_join(t, NULL));
-
-		EXPECT_EQ(0, r.ret) TH_LOG("flags %#lx: %s", flags[i],
-					   strerror(r.err));
-		EXPECT_EQ(NULL_FS_MAGIC, r.root_magic);
-		EXPECT_EQ(NULL_FS_MAGIC, r.cwd_magic);
-		EXPECT_EQ(1, r.mounts);
-		EXPECT_EQ(NULLFS_ROOT_INO, r.cwd_ino);
-		EXPECT_STREQ("/", r.cwd);
 
 		/* this thread: same namespace, root and cwd as before */
 		EXPECT_EQ(before, count_mounts());
@@ -1162,54 +1327,18 @@ TEST_F(reset, sibling_thread_keeps_cwd)
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* 3. fds opened before the unshare keep working                      */
-/* ------------------------------------------------------------------ */
-
-FIXTURE(old_fds) {};
-
-FIXTURE_VARIANT(old_fds) {
-	bool userns;
-	bool keep_old_ns;	/* hold an fd to the old namespace */
-};
-
-/* the old namespace dies with the unshare: its mounts are umount_tree()d */
-FIXTURE_VARIANT_ADD(old_fds, old_ns_gone) {
-	.keep_old_ns = false,
-};
-
-FIXTURE_VARIANT_ADD(old_fds, old_ns_kept) {
-	.keep_old_ns = true,
-};
-
-FIXTURE_VARIANT_ADD(old_fds, userns_old_ns_gone) {
-	.userns = true,
-	.keep_old_ns = false,
-};
-
-FIXTURE_VARIANT_ADD(old_fds, userns_old_ns_kept) {
-	.userns = true,
-	.keep_old_ns = true,
-};
-
-FIXTURE_SETUP(old_fds)
-{
-	REQUIRE_EMPTY_MNTNS();
-	if (variant->userns)
-		ASSERT_EQ(0, enter_userns());
-	ASSERT_EQ(0, private_ns_with_tmp());
-}
-
-FIXTURE_TEARDOWN(old_fds) {}
-
-TEST_F(old_fds, dir_and_file)
+/*
+ * fds opened before the unshare keep working.  Without @keep_old_ns, the
+ * old namespace dies with the unshare (we are its only member) and its
+ * mounts are umount_tree()d.
+ */
+static void check_old_fds(struct __test_metadata *_metadata, bool keep_old_ns)
 {
 	int dirfd, filefd, pathfd, fd, keep = -1;
 	uint64_t data_id, old_ns_id;
 	struct stat st_file, st;
 	struct statmount sm;
 	char buf[PATH_MAX];
-	ssize_t n;
 
 	ASSERT_EQ(0, mkdir("/tmp/data", 0755));
 	ASSERT_RET(0, mount("tmpfs", "/tmp/data", "tmpfs", 0, "size=1M"));
@@ -1225,13 +1354,12 @@ TEST_F(old_fds, dir_and_file)
 	ASSERT_NE(0, data_id);
 	old_ns_id = own_mnt_ns_id();
 	ASSERT_NE(0, old_ns_id);
-	if (variant->keep_old_ns) {
+	if (keep_old_ns) {
 		keep = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 		ASSERT_GE(keep, 0);
 	}
 
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	EXPECT_IN_EMPTY_MNTNS();
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
 
 	/* the file fd */
 	EXPECT_EQ(6, write(filefd, "+after", 6));
@@ -1280,7 +1408,7 @@ TEST_F(old_fds, dir_and_file)
 			       &sm, sizeof(sm), STATMOUNT_BY_FD))
 		TH_LOG("statmount by fd: %s", strerror(errno));
 	EXPECT_EQ(data_id, sm.mnt_id);
-	if (variant->keep_old_ns) {
+	if (keep_old_ns) {
 		EXPECT_TRUE(sm.mask & STATMOUNT_MNT_NS_ID);
 		EXPECT_EQ(old_ns_id, sm.mnt_ns_id);
 	} else {
@@ -1295,8 +1423,7 @@ TEST_F(old_fds, dir_and_file)
 	 * getcwd(): prepend_path() walks up to a global root - the old
 	 * namespace's nullfs while it lives, else the now detached tmpfs.
 	 */
-	EXPECT_STREQ(variant->keep_old_ns ? "(unreachable)/tmp/data" :
-					    "(unreachable)/",
+	EXPECT_STREQ(keep_old_ns ? "(unreachable)/tmp/data" : "(unreachable)/",
 		     cwd_str(buf, sizeof(buf)));
 	ASSERT_EQ(0, stat("file", &st));
 	EXPECT_EQ(st_file.st_ino, st.st_ino);
@@ -1311,9 +1438,7 @@ TEST_F(old_fds, dir_and_file)
 	/* none of our namespace's mounts is reachable from this root */
 	EXPECT_EQ(0, count_mounts());
 	EXPECT_EQ(0, create_file("/new", "y"));
-
-	n = pread(filefd, buf, sizeof(buf), 0);
-	EXPECT_EQ(12, n);
+	EXPECT_EQ(12, pread(filefd, buf, sizeof(buf), 0));
 
 	if (keep >= 0)
 		close(keep);
@@ -1322,183 +1447,30 @@ TEST_F(old_fds, dir_and_file)
 	close(dirfd);
 }
 
-/* ------------------------------------------------------------------ */
-/* 4. setns() back and forth                                          */
-/* ------------------------------------------------------------------ */
-
-FIXTURE(setns) {};
-
-FIXTURE_VARIANT(setns) {
-	bool userns;
-};
-
-FIXTURE_VARIANT_ADD(setns, root) {
-	.userns = false,
-};
-
-FIXTURE_VARIANT_ADD(setns, userns) {
-	.userns = true,
-};
-
-FIXTURE_SETUP(setns)
+TEST_F(unshare_self, old_fds_old_ns_gone)
 {
-	REQUIRE_EMPTY_MNTNS();
-	if (variant->userns)
-		ASSERT_EQ(0, enter_userns());
-	ASSERT_EQ(0, private_ns_with_tmp());
+	check_old_fds(_metadata, false);
 }
 
-FIXTURE_TEARDOWN(setns) {}
-
-TEST_F(setns, back_and_forth)
+TEST_F(unshare_self, old_fds_old_ns_kept)
 {
-	uint64_t old_id, empty_id, empty_root;
-	struct stat old_root, st;
-	int oldfd, emptyfd, i;
-	ssize_t old_count;
-	char buf[PATH_MAX];
-
-	old_count = count_mounts();
-	ASSERT_GT(old_count, 1);
-	ASSERT_EQ(0, stat("/", &old_root));
-	oldfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(oldfd, 0);
-	old_id = ns_id_fd(oldfd);
-	ASSERT_NE(0, old_id);
-	EXPECT_EQ(old_id, own_mnt_ns_id());
-	/* neither counts the nullfs root below our rootfs */
-	EXPECT_EQ(old_count, ns_nr_mounts(oldfd));
-
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	EXPECT_IN_EMPTY_MNTNS();
-	emptyfd = mntns_fd_self();
-	ASSERT_GE(emptyfd, 0);
-	empty_id = ns_id_fd(emptyfd);
-	EXPECT_NE(old_id, empty_id);
-	EXPECT_EQ(empty_id, own_mnt_ns_id());
-	EXPECT_EQ(0, ns_nr_mounts(emptyfd));
-	empty_root = get_unique_mnt_id("/");
-
-	for (i = 0; i < 3; i++) {
-		ASSERT_RET(0, setns(oldfd, CLONE_NEWNS));
-		EXPECT_EQ(old_count, count_mounts());
-		EXPECT_EQ(old_id, own_mnt_ns_id());
-		ASSERT_EQ(0, stat("/", &st));
-		EXPECT_EQ(old_root.st_dev, st.st_dev);
-		EXPECT_EQ(old_root.st_ino, st.st_ino);
-		EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
-		EXPECT_STREQ("/", cwd_str(buf, sizeof(buf)));
-		EXPECT_EQ(0, access("/proc/self/ns/mnt", F_OK));
-
-		ASSERT_RET(0, setns(emptyfd, CLONE_NEWNS));
-		EXPECT_IN_EMPTY_MNTNS();
-		EXPECT_EQ(empty_root, get_unique_mnt_id("/"));
-		EXPECT_EQ(empty_id, own_mnt_ns_id());
-		EXPECT_ERRNO(ENOENT, access("/proc", F_OK));
-	}
-
-	EXPECT_EQ(old_count, ns_nr_mounts(oldfd));
-	EXPECT_EQ(0, ns_nr_mounts(emptyfd));
-	close(emptyfd);
-	close(oldfd);
-}
-
-/*
- * mntns_install() walks down from ns->root (LOOKUP_DOWN): once a tmpfs
- * is attached on top of the empty namespace's root, setns() lands on it,
- * while unshare() left us below it.
- */
-TEST_F(setns, lands_on_overmount)
-{
-	uint64_t list[8], tmpfs_id, null_id;
-	int oldfd, emptyfd, mntfd;
-	pid_t pid;
-
-	oldfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(oldfd, 0);
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	emptyfd = mntns_fd_self();
-	ASSERT_GE(emptyfd, 0);
-	null_id = get_unique_mnt_id("/");
-
-	mntfd = tmpfs_onto_root();
-	ASSERT_GE(mntfd, 0);
-	tmpfs_id = mnt_id_fd(mntfd);
-	ASSERT_NE(0, tmpfs_id);
-	EXPECT_EQ(NULL_FS_MAGIC, statfs_type("/"));
-	EXPECT_EQ(1, ns_nr_mounts(emptyfd));
-	ASSERT_EQ(2, list_mounts_ns(LSMT_ROOT, 0, list, 8));
-	EXPECT_EQ(null_id, list[0]);
-	EXPECT_EQ(tmpfs_id, list[1]);
-
-	ASSERT_RET(0, setns(oldfd, CLONE_NEWNS));
-	ASSERT_RET(0, setns(emptyfd, CLONE_NEWNS));
-
-	EXPECT_EQ(TMPFS_MAGIC, statfs_type("/"));
-	EXPECT_EQ(TMPFS_MAGIC, statfs_type("."));
-	EXPECT_EQ(tmpfs_id, get_unique_mnt_id("/"));
-	ASSERT_EQ(1, list_mounts_ns(LSMT_ROOT, 0, list, 8));
-	EXPECT_EQ(tmpfs_id, list[0]);
-	EXPECT_EQ(0, create_file("/file", "x"));
-
-	/* not a chroot any more: a user namespace can be created */
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0)
-		_exit(unshare(CLONE_NEWUSER) ? 1 : 0);
-	EXPECT_EQ(0, wait_for_pid(pid));
-
-	close(mntfd);
-	close(emptyfd);
-	close(oldfd);
-}
-
-/*
- * setns() into an empty namespace owned by the initial user namespace
- * needs CAP_SYS_ADMIN there (mntns_install()); the type is checked first.
- */
-TEST(setns_needs_cap_over_owner)
-{
-	int procfd, emptyfd;
-	pid_t pid;
-
-	REQUIRE_EMPTY_MNTNS();
-
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_GE(procfd, 0);
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	emptyfd = mntns_fd_self();
-	ASSERT_GE(emptyfd, 0);
-
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		CHILD_CHECK(unshare(CLONE_NEWNS) == 0);
-		CHILD_CHECK(enter_userns_at(procfd) == 0);
-		CHILD_CHECK(setns(emptyfd, CLONE_NEWNET) == -1 &&
-			    errno == EINVAL);
-		CHILD_CHECK(setns(emptyfd, CLONE_NEWNS) == -1 &&
-			    errno == EPERM);
-		CHILD_CHECK(setns(emptyfd, 0) == -1 && errno == EPERM);
-		_exit(0);
-	}
-	EXPECT_EQ(0, wait_for_pid(pid));
-	close(emptyfd);
-	close(procfd);
+	check_old_fds(_metadata, true);
 }
 
 /* ------------------------------------------------------------------ */
 /* 5. nothing leaks                                                   */
 /* ------------------------------------------------------------------ */
 
-FIXTURE(leak) {};
+FIXTURE(leak) {
+	int procfd;
+};
 
 FIXTURE_SETUP(leak)
 {
-	uint64_t pidns_id = 0;
+	uint64_t pidns_id;
 	int fd;
 
-	REQUIRE_EMPTY_MNTNS();
+	SETUP_EMPTY_MNTNS(self->procfd);
 	/* listns() shows every namespace only from the initial pid ns */
 	fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(fd, 0);
@@ -1510,7 +1482,10 @@ FIXTURE_SETUP(leak)
 		SKIP(return, "listns() not supported");
 }
 
-FIXTURE_TEARDOWN(leak) {}
+FIXTURE_TEARDOWN(leak)
+{
+	close(self->procfd);
+}
 
 /*
  * One process goes through NR_UNSHARES empty namespaces.  Each unshare()
@@ -1520,7 +1495,7 @@ FIXTURE_TEARDOWN(leak) {}
  */
 TEST_F_TIMEOUT(leak, repeated_unshare, 300)
 {
-	ssize_t before_ns, before_mounts, n;
+	ssize_t before_ns, before_mounts;
 	int c2p[2], p2c[2], selffd;
 	long before_nr;
 	pid_t pid;
@@ -1545,31 +1520,29 @@ TEST_F_TIMEOUT(leak, repeated_unshare, 300)
 		close(c2p[0]);
 		close(p2c[1]);
 		for (i = 0; i < NR_UNSHARES; i++) {
-			CHILD_CHECK(unshare(UNSHARE_EMPTY_MNTNS) == 0);
-			CHILD_CHECK(count_mounts() == 1);
+			ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
+			ASSERT_EQ(1, count_mounts());
 			/* a new clone every time (unique ids only grow) */
 			id = get_unique_mnt_id("/");
-			CHILD_CHECK(id > prev);
+			ASSERT_GT(id, prev);
 			prev = id;
 		}
-		CHILD_CHECK(statfs_type("/") == NULL_FS_MAGIC);
-		CHILD_CHECK(write(c2p[1], "r", 1) == 1);
-		CHILD_CHECK(read(p2c[0], &c, 1) == 1);
+		ASSERT_EQ(NULL_FS_MAGIC, statfs_type("/"));
+		ASSERT_EQ(1, write(c2p[1], "r", 1));
+		ASSERT_EQ(1, read(p2c[0], &c, 1));
 		_exit(0);
 	}
 	close(c2p[1]);
 	close(p2c[0]);
 
 	ASSERT_EQ(1, read(c2p[0], &c, 1));
-	n = wait_mntns_count(before_ns + 1);
-	EXPECT_EQ(before_ns + 1, n);
+	EXPECT_EQ(before_ns + 1, wait_mntns_count(before_ns + 1));
 	EXPECT_EQ(before_mounts, count_mounts());
 	EXPECT_EQ(before_nr, ns_nr_mounts(selffd));
 	ASSERT_EQ(1, write(p2c[1], "q", 1));
 	ASSERT_EQ(0, wait_for_pid(pid));
 
-	n = wait_mntns_count(before_ns);
-	EXPECT_EQ(before_ns, n);
+	EXPECT_EQ(before_ns, wait_mntns_count(before_ns));
 	EXPECT_EQ(before_mounts, count_mounts());
 	EXPECT_EQ(before_nr, ns_nr_mounts(selffd));
 	close(selffd);
@@ -1578,7 +1551,7 @@ TEST_F_TIMEOUT(leak, repeated_unshare, 300)
 /* NR_CLONES children with clone3(CLONE_EMPTY_MNTNS), reaped one by one */
 TEST_F_TIMEOUT(leak, repeated_clone3, 300)
 {
-	ssize_t before_ns, before_mounts, n;
+	ssize_t before_ns, before_mounts;
 	int i;
 
 	before_ns = count_mntns();
@@ -1586,17 +1559,14 @@ TEST_F_TIMEOUT(leak, repeated_clone3, 300)
 	before_mounts = count_mounts();
 
 	for (i = 0; i < NR_CLONES; i++) {
-		pid_t pid = sys_clone3_flags(CLONE_EMPTY_MNTNS, 0);
+		pid_t pid = fork_empty_mntns(_metadata, true, false, -1);
 
-		ASSERT_GE(pid, 0);
 		if (pid == 0)
-			_exit(count_mounts() == 1 &&
-			      statfs_type("/") == NULL_FS_MAGIC ? 0 : 1);
+			_exit(0);
 		ASSERT_EQ(0, wait_for_pid(pid)) TH_LOG("child %d", i);
 	}
 
-	n = wait_mntns_count(before_ns);
-	EXPECT_EQ(before_ns, n);
+	EXPECT_EQ(before_ns, wait_mntns_count(before_ns));
 	EXPECT_EQ(before_mounts, count_mounts());
 }
 
@@ -1608,12 +1578,10 @@ TEST_F_TIMEOUT(leak, repeated_clone3, 300)
  */
 TEST_F_TIMEOUT(leak, ucount_limit, 300)
 {
+	int procfd = self->procfd, held, fd, i;
 	char buf[32] = {};
-	int procfd, held, fd, i;
 	long ret = -1;
 
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_GE(procfd, 0);
 	ASSERT_EQ(0, enter_userns_at(procfd));
 	ASSERT_EQ(0, write_at(procfd, "sys/user/max_mnt_namespaces", "2"));
 	fd = openat(procfd, "sys/user/max_mnt_namespaces", O_RDONLY | O_CLOEXEC);
@@ -1647,48 +1615,78 @@ TEST_F_TIMEOUT(leak, ucount_limit, 300)
 	ASSERT_EQ(0, write_at(procfd, "sys/user/max_mnt_namespaces", "2"));
 	EXPECT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
 	EXPECT_EQ(1, count_mounts());
-	close(procfd);
 }
 
 /* ------------------------------------------------------------------ */
-/* 6. privileges                                                      */
+/* 6. privileges and flags                                            */
 /* ------------------------------------------------------------------ */
+
+FIXTURE(empty_mntns) {
+	int procfd;
+};
+
+FIXTURE_SETUP(empty_mntns)
+{
+	SETUP_EMPTY_MNTNS(self->procfd);
+}
+
+FIXTURE_TEARDOWN(empty_mntns)
+{
+	close(self->procfd);
+}
+
+/*
+ * setns() into an empty namespace owned by the initial user namespace
+ * needs CAP_SYS_ADMIN there (mntns_install()); the type is checked first.
+ */
+TEST_F(empty_mntns, setns_needs_cap_over_owner)
+{
+	int emptyfd;
+	pid_t pid;
+
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
+	emptyfd = mntns_fd_self();
+	ASSERT_GE(emptyfd, 0);
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		ASSERT_RET(0, unshare(CLONE_NEWNS));
+		ASSERT_EQ(0, enter_userns_at(self->procfd));
+		EXPECT_ERRNO(EINVAL, setns(emptyfd, CLONE_NEWNET));
+		EXPECT_ERRNO(EPERM, setns(emptyfd, CLONE_NEWNS));
+		EXPECT_ERRNO(EPERM, setns(emptyfd, 0));
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_for_pid(pid));
+	close(emptyfd);
+}
 
 /*
  * Two levels of user namespaces with maps written: the empty namespace
  * is owned by the innermost one, and - cloned across user namespaces
  * (CL_SLAVE) - its root got lock_mnt_tree()'s MNT_LOCK_ATIME.
  */
-TEST(nested_userns)
+TEST_F(empty_mntns, nested_userns)
 {
-	uint64_t l1, l2, list[4];
-	int procfd, fd, mntnsfd, ownerfd;
+	int fd, mntnsfd, ownerfd, level;
+	uint64_t ids[2], list[4];
 	struct statmount sm;
 	struct statfs sfs;
 
-	REQUIRE_EMPTY_MNTNS();
-
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_GE(procfd, 0);
-
-	ASSERT_EQ(0, enter_userns_at(procfd));
-	fd = openat(procfd, "self/ns/user", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(fd, 0);
-	l1 = ns_id_fd(fd);
-	close(fd);
-	ASSERT_EQ(0, enter_userns_at(procfd));
-	fd = openat(procfd, "self/ns/user", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(fd, 0);
-	l2 = ns_id_fd(fd);
-	close(fd);
-	ASSERT_NE(0, l1);
-	ASSERT_NE(0, l2);
-	ASSERT_NE(l1, l2);
+	for (level = 0; level < 2; level++) {
+		ASSERT_EQ(0, enter_userns_at(self->procfd));
+		fd = openat(self->procfd, "self/ns/user", O_RDONLY | O_CLOEXEC);
+		ASSERT_GE(fd, 0);
+		ids[level] = ns_id_fd(fd);
+		close(fd);
+		ASSERT_NE(0, ids[level]);
+	}
+	ASSERT_NE(ids[0], ids[1]);
 	ASSERT_EQ(0, geteuid());
 
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	EXPECT_IN_EMPTY_MNTNS();
-	ASSERT_EQ(1, list_mounts_ns(LSMT_ROOT, 0, list, 4));
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
+	ASSERT_EQ(1, list_mounts(LSMT_ROOT, list, 4));
 	ASSERT_EQ(0, sm_get(list[0], 0, &sm));
 	EXPECT_EQ(MS_PRIVATE, sm.mnt_propagation);
 
@@ -1697,7 +1695,7 @@ TEST(nested_userns)
 	EXPECT_EQ(0, ns_nr_mounts(mntnsfd));
 	ownerfd = ioctl(mntnsfd, NS_GET_USERNS);
 	ASSERT_GE(ownerfd, 0);
-	EXPECT_EQ(l2, ns_id_fd(ownerfd));
+	EXPECT_EQ(ids[1], ns_id_fd(ownerfd));
 	close(ownerfd);
 
 	/* locked atime, but read-only may always be added and removed */
@@ -1716,81 +1714,10 @@ TEST(nested_userns)
 	 * lock_mnt_tree() - but clone_mnt() copies the MNT_LOCK_* flags
 	 * (only MNT_INTERNAL_FLAGS are dropped), so the lock stays.
 	 */
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	EXPECT_IN_EMPTY_MNTNS();
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
 	EXPECT_ERRNO(EPERM, mount(NULL, "/", NULL,
 				  MS_REMOUNT | MS_BIND | MS_NOATIME, NULL));
 	close(mntnsfd);
-	close(procfd);
-}
-
-/*
- * A read-only source: clone_mnt() copies MNT_READONLY; only a clone made
- * for another user namespace gets MNT_LOCK_READONLY/MNT_LOCK_ATIME.
- */
-FIXTURE(locked_flags) {};
-
-FIXTURE_VARIANT(locked_flags) {
-	bool newuser;
-	int err;	/* of changing a locked flag */
-};
-
-FIXTURE_VARIANT_ADD(locked_flags, same_userns) {
-	.newuser = false,
-	.err = 0,
-};
-
-FIXTURE_VARIANT_ADD(locked_flags, newuser) {
-	.newuser = true,
-	.err = EPERM,
-};
-
-FIXTURE_SETUP(locked_flags)
-{
-	REQUIRE_EMPTY_MNTNS();
-}
-
-FIXTURE_TEARDOWN(locked_flags) {}
-
-TEST_F(locked_flags, readonly_source)
-{
-	struct statmount sm;
-	struct statfs sfs;
-	int procfd;
-
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_GE(procfd, 0);
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	ASSERT_RET(0, mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
-			    NULL));
-	if (variant->newuser)
-		ASSERT_EQ(0, enter_userns_at(procfd));
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-
-	EXPECT_IN_EMPTY_MNTNS();
-	ASSERT_EQ(0, sm_get(get_unique_mnt_id("/"), 0, &sm));
-	EXPECT_TRUE(sm.mnt_attr & MOUNT_ATTR_RDONLY);
-	ASSERT_EQ(0, statfs("/", &sfs));
-	EXPECT_TRUE(sfs.f_flags & ST_RDONLY);
-
-	EXPECT_RET(0, mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
-			    NULL));
-	if (variant->err) {
-		EXPECT_ERRNO(variant->err,
-			     mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND |
-				   MS_RDONLY | MS_NOATIME, NULL));
-		EXPECT_ERRNO(variant->err,
-			     mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND, NULL));
-	} else {
-		EXPECT_RET(0, mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND |
-				    MS_RDONLY | MS_NOATIME, NULL));
-		EXPECT_RET(0, mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND,
-				    NULL));
-	}
-	ASSERT_EQ(0, sm_get(get_unique_mnt_id("/"), 0, &sm));
-	EXPECT_EQ(!variant->err, !(sm.mnt_attr & MOUNT_ATTR_RDONLY));
-	EXPECT_EQ(!variant->err, !!(sm.mnt_attr & MOUNT_ATTR_NOATIME));
-	close(procfd);
 }
 
 /*
@@ -1814,23 +1741,20 @@ static void expect_no_empty_mntns(struct __test_metadata *_metadata)
 	EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
 }
 
-TEST(eperm_caps_dropped)
+TEST_F(empty_mntns, eperm_caps_dropped)
 {
-	REQUIRE_EMPTY_MNTNS();
 	ASSERT_TRUE(caps_down());
 	expect_no_empty_mntns(_metadata);
 }
 
-TEST(eperm_sys_admin_dropped)
+TEST_F(empty_mntns, eperm_sys_admin_dropped)
 {
-	REQUIRE_EMPTY_MNTNS();
 	ASSERT_TRUE(cap_down(CAP_SYS_ADMIN));
 	expect_no_empty_mntns(_metadata);
 }
 
-TEST(eperm_userns_sys_admin_dropped)
+TEST_F(empty_mntns, eperm_userns_sys_admin_dropped)
 {
-	REQUIRE_EMPTY_MNTNS();
 	ASSERT_EQ(0, enter_userns());
 	ASSERT_TRUE(cap_down(CAP_SYS_ADMIN));
 	expect_no_empty_mntns(_metadata);
@@ -1842,13 +1766,11 @@ TEST(eperm_userns_sys_admin_dropped)
  * new mount namespace (unless Debian's kernel.unprivileged_userns_clone
  * forbids the user namespace).
  */
-TEST(eperm_unprivileged_uid)
+TEST_F(empty_mntns, eperm_unprivileged_uid)
 {
 	bool userns_allowed = true;
 	char buf[8] = {};
 	int fd;
-
-	REQUIRE_EMPTY_MNTNS();
 
 	fd = open("/proc/sys/kernel/unprivileged_userns_clone",
 		  O_RDONLY | O_CLOEXEC);
@@ -1863,285 +1785,10 @@ TEST(eperm_unprivileged_uid)
 	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
 	expect_no_empty_mntns(_metadata);
 
-	if (userns_allowed) {
-		ASSERT_RET(0, unshare(CLONE_NEWUSER | UNSHARE_EMPTY_MNTNS));
-		EXPECT_IN_EMPTY_MNTNS();
-	} else {
+	if (userns_allowed)
+		unshare_empty(_metadata, CLONE_NEWUSER | UNSHARE_EMPTY_MNTNS);
+	else
 		EXPECT_ERRNO(EPERM, unshare(CLONE_NEWUSER | UNSHARE_EMPTY_MNTNS));
-	}
-}
-
-/* ------------------------------------------------------------------ */
-/* 7. building a tmpfs root                                           */
-/* ------------------------------------------------------------------ */
-
-FIXTURE(tmpfs_root) {};
-
-FIXTURE_VARIANT(tmpfs_root) {
-	bool userns;
-};
-
-FIXTURE_VARIANT_ADD(tmpfs_root, root) {
-	.userns = false,
-};
-
-FIXTURE_VARIANT_ADD(tmpfs_root, userns) {
-	.userns = true,
-};
-
-FIXTURE_SETUP(tmpfs_root)
-{
-	REQUIRE_EMPTY_MNTNS();
-	if (variant->userns)
-		ASSERT_EQ(0, enter_userns());
-}
-
-FIXTURE_TEARDOWN(tmpfs_root) {}
-
-TEST_F(tmpfs_root, build_and_chroot)
-{
-	uint64_t list[8], null_id, tmpfs_id, sub_id;
-	struct statmount sm;
-	char buf[PATH_MAX];
-	int mntfd, nsfd;
-	struct stat st;
-	pid_t pid;
-
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS));
-	null_id = get_unique_mnt_id("/");
-	ASSERT_NE(0, null_id);
-
-	mntfd = tmpfs_mntfd();
-	ASSERT_GE(mntfd, 0);
-	tmpfs_id = mnt_id_fd(mntfd);
-	ASSERT_NE(0, tmpfs_id);
-	/* a detached mount is not in our namespace */
-	EXPECT_EQ(1, count_mounts());
-
-	ASSERT_RET(0, sys_move_mount(mntfd, "", AT_FDCWD, "/",
-				     MOVE_MOUNT_F_EMPTY_PATH));
-	/* our root stays the nullfs clone below the new mount */
-	EXPECT_EQ(NULL_FS_MAGIC, statfs_type("/"));
-	EXPECT_EQ(null_id, get_unique_mnt_id("/"));
-	ASSERT_EQ(2, list_mounts_ns(LSMT_ROOT, 0, list, 8));
-	EXPECT_EQ(null_id, list[0]);
-	EXPECT_EQ(tmpfs_id, list[1]);
-	ASSERT_EQ(0, sm_get(tmpfs_id, 0, &sm));
-	EXPECT_EQ(null_id, sm.mnt_parent_id);
-	EXPECT_EQ(TMPFS_MAGIC, sm.sb_magic);
-
-	/* below an overmount of the namespace root counts as chrooted */
-	EXPECT_ERRNO(EPERM, unshare(CLONE_NEWUSER));
-
-	ASSERT_EQ(0, fchdir(mntfd));
-	ASSERT_EQ(0, chroot("."));
-	close(mntfd);
-	EXPECT_EQ(TMPFS_MAGIC, statfs_type("/"));
-	EXPECT_EQ(tmpfs_id, get_unique_mnt_id("/"));
-	EXPECT_STREQ("/", cwd_str(buf, sizeof(buf)));
-
-	/* listmount(LSMT_ROOT) starts at our root: the nullfs is not seen */
-	ASSERT_EQ(1, list_mounts_ns(LSMT_ROOT, 0, list, 8));
-	EXPECT_EQ(tmpfs_id, list[0]);
-	/* asked for explicitly (we have CAP_SYS_ADMIN over the namespace) */
-	ASSERT_EQ(1, list_mounts_ns(null_id, 0, list, 8));
-	EXPECT_EQ(tmpfs_id, list[0]);
-
-	ASSERT_EQ(0, mkdir("/dir", 0755));
-	ASSERT_EQ(0, create_file("/dir/file", "data"));
-	ASSERT_EQ(0, stat("/dir/file", &st));
-	EXPECT_EQ(4, st.st_size);
-	ASSERT_EQ(0, mkdir("/mnt", 0755));
-	ASSERT_RET(0, mount("tmpfs", "/mnt", "tmpfs", 0, "size=1M"));
-	sub_id = get_unique_mnt_id("/mnt");
-	ASSERT_NE(0, sub_id);
-	ASSERT_EQ(0, create_file("/mnt/inner", "x"));
-	ASSERT_EQ(2, list_mounts_ns(LSMT_ROOT, 0, list, 8));
-	EXPECT_EQ(tmpfs_id, list[0]);
-	EXPECT_EQ(sub_id, list[1]);
-	nsfd = mntns_fd_self();
-	ASSERT_GE(nsfd, 0);
-	EXPECT_EQ(2, ns_nr_mounts(nsfd));
-
-	/* now the root is the topmost mount: not chrooted */
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0)
-		_exit(unshare(CLONE_NEWUSER) ? 1 : 0);
-	EXPECT_EQ(0, wait_for_pid(pid));
-
-	/* a full copy takes all three mounts along, and our root with it */
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		int fd;
-
-		CHILD_CHECK(unshare(CLONE_NEWNS) == 0);
-		CHILD_CHECK(count_mounts() == 2);
-		CHILD_CHECK(get_unique_mnt_id("/") != tmpfs_id);
-		CHILD_CHECK(statfs_type("/") == TMPFS_MAGIC);
-		CHILD_CHECK(access("/dir/file", F_OK) == 0);
-		CHILD_CHECK(access("/mnt/inner", F_OK) == 0);
-		fd = mntns_fd_self();
-		CHILD_CHECK(fd >= 0);
-		CHILD_CHECK(ns_nr_mounts(fd) == 2);
-		_exit(0);
-	}
-	EXPECT_EQ(0, wait_for_pid(pid));
-
-	/* an empty one from inside the chroot is a clone of ns->root */
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		struct statmount csm;
-
-		CHILD_CHECK(unshare(UNSHARE_EMPTY_MNTNS) == 0);
-		CHILD_CHECK(count_mounts() == 1);
-		CHILD_CHECK(statfs_type("/") == NULL_FS_MAGIC);
-		CHILD_CHECK(statfs_type(".") == NULL_FS_MAGIC);
-		CHILD_CHECK(access("/dir", F_OK) == -1 && errno == ENOENT);
-		CHILD_CHECK(cwd_is("/"));
-		CHILD_CHECK(sm_get(get_unique_mnt_id("/"), 0, &csm) == 0);
-		CHILD_CHECK(csm.mnt_id != null_id);
-		CHILD_CHECK(csm.mnt_parent_id == csm.mnt_id);
-		_exit(0);
-	}
-	EXPECT_EQ(0, wait_for_pid(pid));
-
-	/* the children changed nothing here */
-	ASSERT_EQ(2, list_mounts_ns(LSMT_ROOT, 0, list, 8));
-	EXPECT_EQ(2, ns_nr_mounts(nsfd));
-	close(nsfd);
-}
-
-/* ------------------------------------------------------------------ */
-/* 8. clone3(CLONE_EMPTY_MNTNS) and the flag checks                   */
-/* ------------------------------------------------------------------ */
-
-/* case 7 through clone3(), with and without CLONE_NEWUSER */
-FIXTURE(clone3_tmpfs_root) {};
-
-FIXTURE_VARIANT(clone3_tmpfs_root) {
-	bool newuser;
-};
-
-FIXTURE_VARIANT_ADD(clone3_tmpfs_root, plain) {
-	.newuser = false,
-};
-
-FIXTURE_VARIANT_ADD(clone3_tmpfs_root, newuser) {
-	.newuser = true,
-};
-
-FIXTURE_SETUP(clone3_tmpfs_root)
-{
-	REQUIRE_EMPTY_MNTNS();
-}
-
-FIXTURE_TEARDOWN(clone3_tmpfs_root) {}
-
-TEST_F(clone3_tmpfs_root, build_and_chroot)
-{
-	uint64_t ns_id = own_mnt_ns_id();
-	ssize_t before = count_mounts();
-	int sync[2];
-	pid_t pid;
-
-	ASSERT_NE(0, ns_id);
-	ASSERT_EQ(0, pipe2(sync, O_CLOEXEC));
-	pid = sys_clone3_flags(CLONE_EMPTY_MNTNS |
-			       (variant->newuser ? CLONE_NEWUSER : 0), 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		uint64_t list[4], tmpfs_id;
-		struct stat st;
-		int mntfd;
-		char c;
-
-		close(sync[1]);
-		CHILD_CHECK(read(sync[0], &c, 1) == 1);
-		CHILD_CHECK(geteuid() == 0);
-		CHILD_CHECK(count_mounts() == 1);
-		CHILD_CHECK(statfs_type("/") == NULL_FS_MAGIC);
-		CHILD_CHECK(cwd_is("/"));
-		CHILD_CHECK(own_mnt_ns_id() != ns_id);
-
-		mntfd = tmpfs_onto_root();
-		CHILD_CHECK(mntfd >= 0);
-		tmpfs_id = mnt_id_fd(mntfd);
-		CHILD_CHECK(count_mounts() == 2);
-		CHILD_CHECK(fchdir(mntfd) == 0);
-		CHILD_CHECK(chroot(".") == 0);
-		CHILD_CHECK(statfs_type("/") == TMPFS_MAGIC);
-		CHILD_CHECK(list_mounts_ns(LSMT_ROOT, 0, list, 4) == 1);
-		CHILD_CHECK(list[0] == tmpfs_id);
-		CHILD_CHECK(mkdir("/etc", 0755) == 0);
-		CHILD_CHECK(create_file("/etc/hostname", "empty\n") == 0);
-		CHILD_CHECK(stat("/etc/hostname", &st) == 0 && st.st_size == 6);
-		CHILD_CHECK(st.st_uid == 0);
-		_exit(0);
-	}
-	close(sync[0]);
-	if (variant->newuser) {
-		char path[64];
-
-		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-		EXPECT_EQ(0, write_file(path, "0 0 1"));
-		snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-		EXPECT_EQ(0, write_file(path, "0 0 1"));
-	}
-	ASSERT_EQ(1, write(sync[1], "m", 1));
-	close(sync[1]);
-	EXPECT_EQ(0, wait_for_pid(pid));
-
-	EXPECT_EQ(ns_id, own_mnt_ns_id());
-	EXPECT_EQ(before, count_mounts());
-	EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
-}
-
-/*
- * case 2 through clone3(): the child's root and cwd are reset, even when
- * the parent is chrooted; the parent keeps both.
- */
-TEST(clone3_cwd_and_root_reset)
-{
-	char buf[PATH_MAX];
-	ssize_t before;
-	pid_t pid;
-
-	REQUIRE_EMPTY_MNTNS();
-	ASSERT_EQ(0, private_ns_with_tmp());
-	ASSERT_EQ(0, mkdir("/tmp/jail", 0755));
-	ASSERT_EQ(0, mkdir("/tmp/jail/sub", 0755));
-	ASSERT_RET(0, mount("tmpfs", "/tmp/jail/sub", "tmpfs", 0, "size=1M"));
-	ASSERT_EQ(0, create_file("/tmp/jail/inside", "x"));
-	ASSERT_EQ(0, chroot("/tmp/jail"));
-	ASSERT_EQ(0, chdir("/sub"));
-	/* only mounts whose root is reachable from ours: /sub */
-	before = count_mounts();
-	ASSERT_EQ(1, before);
-
-	pid = sys_clone3_flags(CLONE_EMPTY_MNTNS, 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		struct stat st;
-
-		CHILD_CHECK(count_mounts() == 1);
-		CHILD_CHECK(statfs_type("/") == NULL_FS_MAGIC);
-		CHILD_CHECK(statfs_type(".") == NULL_FS_MAGIC);
-		CHILD_CHECK(cwd_is("/"));
-		CHILD_CHECK(stat(".", &st) == 0);
-		CHILD_CHECK(st.st_ino == NULLFS_ROOT_INO);
-		CHILD_CHECK(get_unique_mnt_id(".") == get_unique_mnt_id("/"));
-		CHILD_CHECK(access("/inside", F_OK) == -1 && errno == ENOENT);
-		_exit(0);
-	}
-	EXPECT_EQ(0, wait_for_pid(pid));
-
-	EXPECT_STREQ("/sub", cwd_str(buf, sizeof(buf)));
-	EXPECT_EQ(TMPFS_MAGIC, statfs_type("."));
-	EXPECT_EQ(0, access("/inside", F_OK));
-	EXPECT_EQ(before, count_mounts());
 }
 
 /*
@@ -2149,10 +1796,8 @@ TEST(clone3_cwd_and_root_reset)
  * kernel_clone()) and CLONE_FS are mutually exclusive.  unshare() instead
  * adds CLONE_FS itself (ksys_unshare()), so there it is accepted.
  */
-TEST(clone3_with_clone_fs)
+TEST_F(empty_mntns, clone3_with_clone_fs)
 {
-	REQUIRE_EMPTY_MNTNS();
-
 	EXPECT_ERRNO(EINVAL, clone3_must_fail(CLONE_EMPTY_MNTNS | CLONE_FS));
 	EXPECT_ERRNO(EINVAL, clone3_must_fail(CLONE_EMPTY_MNTNS | CLONE_NEWNS |
 					      CLONE_FS));
@@ -2162,13 +1807,12 @@ TEST(clone3_with_clone_fs)
 					      CLONE_NEWUTS));
 }
 
-TEST(unshare_flag_combinations)
+TEST_F(empty_mntns, unshare_flag_combinations)
 {
 	uint64_t first, second;
 	char buf[PATH_MAX];
 
-	REQUIRE_EMPTY_MNTNS();
-	ASSERT_EQ(0, private_ns_with_tmp());
+	setup_private_ns(_metadata, false);
 	ASSERT_EQ(0, chdir("/tmp"));
 
 	/* unshare() takes the 32-bit alias only (check_unshare_flags()) */
@@ -2178,18 +1822,15 @@ TEST(unshare_flag_combinations)
 					 UNSHARE_EMPTY_MNTNS));
 	EXPECT_STREQ("/tmp", cwd_str(buf, sizeof(buf)));
 
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS | CLONE_FS));
-	EXPECT_IN_EMPTY_MNTNS();
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS | CLONE_FS);
 	first = get_unique_mnt_id("/");
 
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS | CLONE_NEWNS));
-	EXPECT_IN_EMPTY_MNTNS();
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS | CLONE_NEWNS);
 	second = get_unique_mnt_id("/");
 	EXPECT_GT(second, first);
 
-	ASSERT_RET(0, unshare(UNSHARE_EMPTY_MNTNS | CLONE_NEWNS | CLONE_FS |
-			      CLONE_NEWUTS | CLONE_NEWIPC));
-	EXPECT_IN_EMPTY_MNTNS();
+	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS | CLONE_NEWNS | CLONE_FS |
+				 CLONE_NEWUTS | CLONE_NEWIPC);
 	EXPECT_GT(get_unique_mnt_id("/"), second);
 }
 
@@ -2197,13 +1838,12 @@ TEST(unshare_flag_combinations)
  * For clone3() and clone() the bit of UNSHARE_EMPTY_MNTNS is
  * CLONE_PARENT_SETTID: no new mount namespace at all.
  */
-TEST(parent_settid_is_not_empty_mntns)
+TEST_F(empty_mntns, parent_settid_is_not_empty_mntns)
 {
 	uint64_t ns_id;
 	ssize_t nr;
 	int i;
 
-	REQUIRE_EMPTY_MNTNS();
 	ns_id = own_mnt_ns_id();
 	ASSERT_NE(0, ns_id);
 	nr = count_mounts();
@@ -2216,18 +1856,20 @@ TEST(parent_settid_is_not_empty_mntns)
 		fflush(stdout);
 		fflush(stderr);
 		if (i == 0)
-			pid = sys_clone3_flags(UNSHARE_EMPTY_MNTNS,
-					       (uintptr_t)&ptid);
+			pid = clone3_flags(UNSHARE_EMPTY_MNTNS,
+					   ptr_to_u64(&ptid));
 		else
 			pid = syscall(__NR_clone,
 				      SIGCHLD | UNSHARE_EMPTY_MNTNS, NULL,
 				      &ptid, NULL, 0);
 		ASSERT_GE(pid, 0) TH_LOG("%s: %s", i ? "clone" : "clone3",
 					 strerror(errno));
-		if (pid == 0)
-			_exit(own_mnt_ns_id() == ns_id &&
-			      count_mounts() == nr &&
-			      statfs_type("/") != NULL_FS_MAGIC ? 0 : 1);
+		if (pid == 0) {
+			EXPECT_EQ(ns_id, own_mnt_ns_id());
+			EXPECT_EQ(nr, count_mounts());
+			EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
+			_exit(0);
+		}
 		EXPECT_EQ(pid, ptid);
 		EXPECT_EQ(0, wait_for_pid(pid)) TH_LOG("%s",
 						       i ? "clone" : "clone3");
