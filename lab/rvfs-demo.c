@@ -7,6 +7,8 @@
  *                                 then build a tmpfs root over it and chroot into it
  *   rvfs-demo clone3              the same start with clone3(CLONE_EMPTY_MNTNS) in a child
  *   rvfs-demo fsmount-ns          fsmount(FSMOUNT_NAMESPACE) of a tmpfs: a namespace fd
+ *   rvfs-demo root-switch         switch the root of a new mount namespace to a tmpfs without
+ *                                 pivot_root(2): MOVE_MOUNT_BENEATH on "/", then unmount the old
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mount.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -99,6 +102,71 @@ static void tmpfs_root(void)
 	list_mounts("  after building a tmpfs root");
 }
 
+/* List the entries of the root directory. */
+static void list_root(const char *title)
+{
+	struct dirent *de;
+	DIR *d = opendir("/");
+
+	if (!d)
+		die("opendir /");
+	printf("%s:", title);
+	while ((de = readdir(d)))
+		printf(" %s", de->d_name);
+	closedir(d);
+	printf("\n");
+}
+
+/*
+ * The five steps that switch the root without pivot_root(2): a detached copy
+ * of the new root, entered by fd, is put beneath the current root ("/" has a
+ * parent, nullfs), which is then unmounted from under the process.
+ */
+static int root_switch(void)
+{
+	int fs, mnt, tree, fd;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("unshare(CLONE_NEWNS)");
+	/* The new root: a tmpfs at /tmp/newroot with a file in it. */
+	if (mkdir("/tmp/newroot", 0755) && errno != EEXIST)
+		die("mkdir /tmp/newroot");
+	fs = syscall(__NR_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || syscall(__NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		die("fsopen tmpfs");
+	mnt = syscall(__NR_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0 || syscall(__NR_move_mount, mnt, "", AT_FDCWD, "/tmp/newroot", MOVE_MOUNT_F_EMPTY_PATH))
+		die("mount the new root");
+	fd = open("/tmp/newroot/I-am-the-new-root", O_CREAT | O_WRONLY, 0644);
+	if (fd < 0)
+		die("create a file in the new root");
+	close(fd);
+	list_mounts("  before");
+	list_root("  / before");
+
+	printf("  1. open_tree(-EBADF, \"/tmp/newroot\", OPEN_TREE_CLONE)\n");
+	tree = syscall(__NR_open_tree, -EBADF, "/tmp/newroot", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		die("open_tree");
+	printf("  2. fchdir(fd)\n");
+	if (fchdir(tree))
+		die("fchdir");
+	printf("  3. move_mount(fd, \"\", AT_FDCWD, \"/\", MOVE_MOUNT_BENEATH | MOVE_MOUNT_F_EMPTY_PATH)\n");
+	if (syscall(__NR_move_mount, tree, "", AT_FDCWD, "/", MOVE_MOUNT_BENEATH | MOVE_MOUNT_F_EMPTY_PATH))
+		die("move_mount beneath /");
+	printf("  4. chroot(\".\")\n");
+	if (chroot("."))
+		die("chroot");
+	printf("  5. umount2(\".\", MNT_DETACH): the old root goes\n");
+	if (umount2(".", MNT_DETACH))
+		die("umount2");
+	if (chdir("/"))
+		die("chdir /");
+	list_mounts("  after");
+	list_root("  / after");
+	return 0;
+}
+
 static int empty_child(void)
 {
 	list_mounts("  the new namespace");
@@ -159,8 +227,16 @@ int main(int argc, char **argv)
 		}
 		waitpid(pid, &status, 0);
 		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	} else if (!strcmp(cmd, "root-switch")) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid == 0)
+			_exit(root_switch());
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 	} else {
-		fprintf(stderr, "usage: rvfs-demo [mounts|empty|clone3|fsmount-ns]\n");
+		fprintf(stderr, "usage: rvfs-demo [mounts|empty|clone3|fsmount-ns|root-switch]\n");
 		return 2;
 	}
 	return 0;
