@@ -117,7 +117,13 @@ fetch_base() {
 	local apt=$LAB_HOME/apt-sid
 	rm -rf "$apt"
 	mkdir -p "$apt/etc" "$apt/lists/partial" "$apt/cache/archives/partial"
-	sid_source_entry >"$apt/etc/sid.sources" || die "cannot derive a Debian sid entry from this machine's apt sources (above)"
+	if [ -n "${LAB_SID_SOURCES:-}" ]; then
+		# A deb822 file of one's own instead of the derived entry (tests: /dev/null, no entry).
+		cp "$LAB_SID_SOURCES" "$apt/etc/sid.sources"
+	else
+		sid_source_entry >"$apt/etc/sid.sources" ||
+			die "cannot derive a Debian sid entry from this machine's apt sources (above)"
+	fi
 	local opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt/etc"
 		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root)
 	apt-get "${opts[@]}" -qq update || log "warning: apt-get update of the sid entry failed"
