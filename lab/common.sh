@@ -46,7 +46,7 @@ kernel_out() {
 }
 kernel_fragments() {
 	case $1 in
-	vanilla | patched) echo "base rust kunit debug rust-debug" ;;
+	vanilla | patched) echo "base rust kunit debug rust-test" ;;
 	norust) echo "base norust debug" ;;
 	bench-*) echo "base rust" ;;
 	*) die "unknown kernel '$1' (one of: $KERNEL_KINDS)" ;;
