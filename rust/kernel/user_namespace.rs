@@ -6,13 +6,14 @@
 
 use crate::{
     bindings,
-    prelude::*,
-    sync::aref::{
-        ARef,
-        AlwaysRefCounted, //
-    },
+    sync::aref::AlwaysRefCounted,
     task::CurrentTask,
     types::Opaque, //
+};
+#[cfg(CONFIG_KUNIT)]
+use crate::{
+    prelude::*,
+    sync::aref::ARef, //
 };
 use core::ptr::{
     self,

@@ -74,6 +74,7 @@ assert_c_offsets!(mount {
     mnt,
     mnt_parent,
     mnt_ns,
+    mnt_mounts,
     mnt_t_flags,
     overmount,
 });
@@ -306,6 +307,10 @@ impl Mount {
     #[inline]
     pub fn tree<'a>(&'a self, _held: &'a NsLocked) -> impl Iterator<Item = &'a Self> + 'a {
         core::iter::successors(Some(self), move |p| {
+            // The tree of a lone mount, the common case, without a call of `next_mnt()`.
+            if ptr::eq(*p, self) && !self.has_children(_held) {
+                return None;
+            }
             // SAFETY: `p` and `self` are mounts of the tree, pinned by `namespace_sem` (`_held`).
             let next = unsafe { bindings::mntns_next_mnt(p.as_raw(), self.as_raw()) };
             if next.is_null() {
@@ -315,6 +320,17 @@ impl Mount {
                 Some(unsafe { Self::from_raw(next) })
             }
         })
+    }
+
+    /// Returns whether anything is mounted on this mount (`!list_empty(&mnt_mounts)`).
+    #[inline]
+    pub fn has_children(&self, _held: &NsLocked) -> bool {
+        // SAFETY: `self.as_raw()` is valid; the list of children changes under `namespace_sem`,
+        // which is held (`_held`). An empty list points to itself.
+        unsafe {
+            let head = ptr::addr_of_mut!((*self.as_raw()).mnt_mounts);
+            (*head).next != head
+        }
     }
 
     /// Returns whether this mount is `other` or one of the mounts `other` is mounted on, down to
@@ -1086,7 +1102,7 @@ impl NewMntNamespace {
             // `nr_mounts` is protected by the semaphore.
             unsafe {
                 bindings::mntns_mnt_add_to_ns(ns, p.as_raw());
-                (*ns).nr_mounts += 1;
+                (*ns).nr_mounts = (*ns).nr_mounts.wrapping_add(1);
             }
         }
 
