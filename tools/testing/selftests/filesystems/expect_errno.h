@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Checks of a syscall's return value and errno for kselftest_harness.h tests,
- * shared by the nullfs and empty_mntns_more suites. They log the call, what it
- * returned and what was expected; the EXPECT_* ones are non-fatal, so that one
- * run reports every mismatching case at once.
+ * shared by our filesystems suites. They log the call, what it returned and
+ * what was expected; the EXPECT_* ones are non-fatal, so that one run reports
+ * every mismatching case at once.
+ *
+ * The CHILD_* ones are for processes forked by a test that do not report
+ * through the harness: a failed check is logged on stderr and ends the child
+ * with exit status 1, which the test asserts on.
  */
 #ifndef __SELFTESTS_FILESYSTEMS_EXPECT_ERRNO_H
 #define __SELFTESTS_FILESYSTEMS_EXPECT_ERRNO_H
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -68,5 +73,44 @@
 
 #define EXPECT_RET(_val, _expr) __CHECK_RET(EXPECT_EQ, _val, _expr)
 #define ASSERT_RET(_val, _expr) __CHECK_RET(ASSERT_EQ, _val, _expr)
+
+#define CHILD_FAIL(_fmt, ...) do {					\
+	fprintf(stderr, "# %s:%d: " _fmt "\n", __FILE__, __LINE__,	\
+		##__VA_ARGS__);						\
+	_exit(1);							\
+} while (0)
+
+#define CHILD_CHECK(_cond) do {						\
+	if (!(_cond))							\
+		CHILD_FAIL("child check failed: %s (errno %d: %s)",	\
+			   #_cond, errno, strerror(errno));		\
+} while (0)
+
+/* @_expr fails with -1 and errno @_errno */
+#define CHILD_ERRNO(_errno, _expr) do {					\
+	long __r;							\
+	int __e;							\
+									\
+	errno = 0;							\
+	__r = (long)(_expr);						\
+	__e = errno;							\
+	if (__r != -1 || __e != (_errno))				\
+		CHILD_FAIL("%s: returned %ld errno %d (%s), expected %s", \
+			   #_expr, __r, __e, strerror(__e),		\
+			   strerror(_errno));				\
+} while (0)
+
+/* @_expr returns exactly @_val */
+#define CHILD_RET(_val, _expr) do {					\
+	long __r;							\
+	int __e;							\
+									\
+	errno = 0;							\
+	__r = (long)(_expr);						\
+	__e = errno;							\
+	if (__r != (long)(_val))					\
+		CHILD_FAIL("%s: returned %ld errno %d (%s), expected %ld", \
+			   #_expr, __r, __e, strerror(__e), (long)(_val)); \
+} while (0)
 
 #endif /* __SELFTESTS_FILESYSTEMS_EXPECT_ERRNO_H */

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Counting mount namespaces and looking for leaks, shared by the
- * mntns_fault_inject and mntns_stress suites.
+ * empty_mntns_more, fsmount_ns_more, mntns_fault_inject and mntns_stress
+ * suites.
  *
- * - nr_active_mntns(): listns(2) of every active mount namespace (the
- *   caller needs CAP_SYS_ADMIN in the initial user and pid namespaces,
+ * - count_mntns(): listns(2) of every active mount namespace (the caller
+ *   needs CAP_SYS_ADMIN in the initial user and pid namespaces,
  *   may_see_all_namespaces()). A namespace that was never made active, or
- *   that leaked after it went inactive, is not listed.
+ *   that leaked after it went inactive, is not listed; one that only an
+ *   nsfs fd holds is active through the nsfs inode (nsfs_evict() drops
+ *   that when the last fd is gone). wait_mntns_count() gives the count up
+ *   to 5 s to settle: a task's namespaces are put on its way out.
  * - mntns_ucount(): the number of mount namespaces charged to uid 0 of the
  *   initial user namespace (UCOUNT_MNT_NAMESPACES, inc_mnt_namespaces() in
  *   alloc_mnt_ns(), dec_mnt_namespaces() in free_mnt_ns()). Every mount
@@ -20,69 +24,55 @@
  * - kmemleak_*(): a kmemleak scan and the reports of objects allocated by
  *   tasks named like us (comm, see prctl(PR_GET_NAME)); the reports of
  *   other programs stay for whoever reads them (nothing is cleared).
+ *   expect_no_kmemleak() fails the test on a report of ours.
  */
 #ifndef __SELFTESTS_FILESYSTEMS_MNTNS_ACCOUNTING_H
 #define __SELFTESTS_FILESYSTEMS_MNTNS_ACCOUNTING_H
 
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/mount.h>
-#include <linux/nsfs.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
-#ifndef __NR_listns
-#define __NR_listns 470
-#endif
+#include "mntns_util.h"
 
 #define MAX_MNT_NAMESPACES	"/proc/sys/user/max_mnt_namespaces"
 #define KMEMLEAK		"/sys/kernel/debug/kmemleak"
 /* mm/kmemleak.c: MSECS_MIN_AGE, younger objects are never reported */
 #define KMEMLEAK_MIN_AGE_S	5
 
-static inline long nr_active_mntns(void)
+/* The active mount namespaces, or -errno. */
+static inline ssize_t count_mntns(void)
 {
 	struct ns_id_req req = {
-		.size = sizeof(req),
-		.ns_type = MNT_NS,
+		.size		= sizeof(req),
+		.ns_type	= MNT_NS,
 	};
-	static uint64_t ids[4096];
+	uint64_t ids[256];
+	ssize_t total = 0, ret;
 
-	return syscall(__NR_listns, &req, ids, sizeof(ids) / sizeof(ids[0]), 0);
+	for (;;) {
+		ret = syscall(__NR_listns, &req, ids, 256, 0);
+		if (ret < 0)
+			return (errno == ENOENT && req.ns_id) ? total : -errno;
+		total += ret;
+		if (ret < 256)
+			return total;
+		req.ns_id = ids[ret - 1];
+	}
 }
 
-static inline int acct_write_file(const char *path, const char *val)
+/* count_mntns() once it is @want, or after 5 s, whatever it is then */
+static inline ssize_t wait_mntns_count(ssize_t want)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t len = strlen(val), ret;
+	ssize_t n = -1;
+	int i;
 
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, len);
-	close(fd);
-	return ret == len ? 0 : -1;
-}
-
-static inline long acct_read_long(const char *path)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t ret;
-
-	if (fd < 0)
-		return -1;
-	ret = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (ret <= 0)
-		return -1;
-	return strtol(buf, NULL, 10);
+	for (i = 0; i < 500; i++) {
+		n = count_mntns();
+		if (n == want)
+			break;
+		usleep(10000);
+	}
+	return n;
 }
 
 /*
@@ -91,14 +81,11 @@ static inline long acct_read_long(const char *path)
  */
 static inline int mntns_charge_fits(long limit)
 {
-	char buf[32];
 	int fd;
 
-	snprintf(buf, sizeof(buf), "%ld", limit);
-	if (acct_write_file(MAX_MNT_NAMESPACES, buf))
+	if (write_long(MAX_MNT_NAMESPACES, limit))
 		return -1;
-	fd = syscall(__NR_open_tree, AT_FDCWD, "/",
-		     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	fd = sys_open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (fd >= 0) {
 		close(fd);
 		return 1;
@@ -112,7 +99,6 @@ static inline int mntns_charge_fits(long limit)
  */
 static inline long mntns_ucount(long max)
 {
-	char buf[32];
 	long n, ret = -1;
 
 	for (n = 0; n < 100000; n++) {
@@ -125,8 +111,7 @@ static inline long mntns_ucount(long max)
 			break;
 		}
 	}
-	snprintf(buf, sizeof(buf), "%ld", max);
-	if (acct_write_file(MAX_MNT_NAMESPACES, buf))
+	if (write_long(MAX_MNT_NAMESPACES, max))
 		return -1;
 	return ret;
 }
@@ -134,12 +119,10 @@ static inline long mntns_ucount(long max)
 /* Is the count exactly @count? Two probes instead of a scan. */
 static inline bool mntns_ucount_is(long count, long max)
 {
-	char buf[32];
 	bool ret;
 
 	ret = mntns_charge_fits(count) == 0 && mntns_charge_fits(count + 1) == 1;
-	snprintf(buf, sizeof(buf), "%ld", max);
-	if (acct_write_file(MAX_MNT_NAMESPACES, buf))
+	if (write_long(MAX_MNT_NAMESPACES, max))
 		return false;
 	return ret;
 }
@@ -159,9 +142,9 @@ static inline bool kmemleak_available(void)
 static inline int kmemleak_scan(void)
 {
 	sleep(KMEMLEAK_MIN_AGE_S + 1);
-	if (acct_write_file(KMEMLEAK, "scan"))
+	if (write_file(KMEMLEAK, "scan"))
 		return -1;
-	return acct_write_file(KMEMLEAK, "scan");
+	return write_file(KMEMLEAK, "scan");
 }
 
 /*
@@ -262,6 +245,23 @@ static inline long kmemleak_our_reports(char **out, size_t max_report,
 	ours = kmemleak_filter(buf, comm, out, max_report, others);
 	free(buf);
 	return ours;
+}
+
+/*
+ * Scan (kmemleak_scan()), print the numbers of reports, and fail the test
+ * on any report of an object allocated by this program.
+ */
+static inline void expect_no_kmemleak(struct __test_metadata *_metadata)
+{
+	char *report = NULL;
+	long ours, others;
+
+	ASSERT_EQ(0, kmemleak_scan()) TH_LOG("kmemleak scan: %s", strerror(errno));
+	ours = kmemleak_our_reports(&report, 16384, &others);
+	ASSERT_GE(ours, 0);
+	ksft_print_msg("kmemleak: %ld leak(s) of ours, %ld of others\n", ours, others);
+	EXPECT_EQ(0, ours) TH_LOG("leaked:\n%s", report ? report : "");
+	free(report);
 }
 
 #endif /* __SELFTESTS_FILESYSTEMS_MNTNS_ACCOUNTING_H */

@@ -29,9 +29,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
-#include <linux/magic.h>
-#include <linux/mount.h>
-#include <linux/nsfs.h>
 #include <linux/stat.h>
 #include <pthread.h>
 #include <sched.h>
@@ -51,9 +48,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../utils.h"
-#include "../wrappers.h"
-#include "../empty_mntns/empty_mntns.h"
+#include "../mntns_util.h"
+#include "../mntns_accounting.h"
 #include "clone3/clone3_selftests.h"
 #include "kselftest_harness.h"
 #include "../expect_errno.h"
@@ -61,10 +57,6 @@
 #ifndef PIDFD_GET_MNT_NAMESPACE	/* <linux/pidfd.h> clashes with <fcntl.h> */
 #define PIDFD_GET_MNT_NAMESPACE	_IO(0xFF, 3)
 #endif
-
-/* nullfs_fs_fill_super(): root inode 1, make_empty_dir_inode() mode */
-#define NULLFS_ROOT_INO		1
-#define NULLFS_ROOT_MODE	(S_IFDIR | 0555)
 
 /* how many namespaces the leak tests go through */
 #define NR_UNSHARES		1000
@@ -107,14 +99,6 @@ static ssize_t list_mounts(uint64_t parent, uint64_t *list, size_t nr)
 	return listmount(parent, 0, 0, list, nr, 0);
 }
 
-static int sm_get(uint64_t mnt_id, uint64_t ns_id, struct statmount *sm)
-{
-	memset(sm, 0, sizeof(*sm));
-	return statmount(mnt_id, ns_id, 0,
-			 STATMOUNT_SB_BASIC | STATMOUNT_MNT_BASIC |
-			 STATMOUNT_MNT_NS_ID, sm, sizeof(*sm), 0);
-}
-
 static const char *sm_fstype(uint64_t mnt_id, char *buf, size_t len)
 {
 	struct statmount *sm;
@@ -129,28 +113,6 @@ static const char *sm_fstype(uint64_t mnt_id, char *buf, size_t len)
 		snprintf(buf, len, "<no fs_type>");
 	free(sm);
 	return buf;
-}
-
-static uint64_t mnt_id_fd(int fd)
-{
-	struct statx sx;
-
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &sx))
-		return 0;
-	if (!(sx.stx_mask & STATX_MNT_ID_UNIQUE))
-		return 0;
-	return sx.stx_mnt_id;
-}
-
-/* mnt_ns_id of the mount namespace "/" belongs to */
-static uint64_t own_mnt_ns_id(void)
-{
-	struct statmount sm;
-	uint64_t id = get_unique_mnt_id("/");
-
-	if (!id || sm_get(id, 0, &sm) || !(sm.mask & STATMOUNT_MNT_NS_ID))
-		return 0;
-	return sm.mnt_ns_id;
 }
 
 /* The namespace root: follow mnt_parent_id from "/" to the top. */
@@ -168,15 +130,6 @@ static uint64_t ns_root_mnt_id(void)
 		id = sm.mnt_parent_id;
 	}
 	return 0;
-}
-
-static long statfs_type(const char *path)
-{
-	struct statfs sfs;
-
-	if (statfs(path, &sfs))
-		return -errno;
-	return sfs.f_type;
 }
 
 static long fstatfs_type(int fd)
@@ -221,116 +174,10 @@ static uint64_t ns_id_fd(int nsfd)
 	return id;
 }
 
-/*
- * NS_MNT_GET_INFO: ns->nr_mounts, every mount of the namespace reachable
- * or not, minus the namespace root (copy_ns_info_to_user()).
- */
-static long ns_nr_mounts(int nsfd)
-{
-	struct mnt_ns_info info = { .size = sizeof(info) };
-
-	if (ioctl(nsfd, NS_MNT_GET_INFO, &info))
-		return -errno;
-	return info.nr_mounts;
-}
-
-/*
- * listns(2): how many mount namespaces are active.  As real root in the
- * initial pid namespace (may_see_all_namespaces()) that is all of them.
- */
-static ssize_t count_mntns(void)
-{
-	struct ns_id_req req = {
-		.size		= sizeof(req),
-		.ns_type	= MNT_NS,
-	};
-	uint64_t ids[256];
-	ssize_t total = 0, ret;
-
-	for (;;) {
-		ret = syscall(__NR_listns, &req, ids, 256, 0);
-		if (ret < 0)
-			return (errno == ENOENT && req.ns_id) ? total : -errno;
-		total += ret;
-		if (ret < 256)
-			return total;
-		req.ns_id = ids[ret - 1];
-	}
-}
-
-/* Namespaces go away asynchronously at worst: retry for up to 5s. */
-static ssize_t wait_mntns_count(ssize_t want)
-{
-	ssize_t n = -1;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		n = count_mntns();
-		if (n == want)
-			break;
-		usleep(10000);
-	}
-	return n;
-}
-
-static int write_at(int dfd, const char *path, const char *val)
-{
-	ssize_t len = strlen(val), ret;
-	int fd;
-
-	fd = openat(dfd, path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, len);
-	close(fd);
-	return ret == len ? 0 : -1;
-}
-
-/*
- * enter_userns() through a /proc dirfd opened earlier, so it also works
- * from inside an empty mount namespace: root -> our ids.
- */
-static int enter_userns_at(int procfd)
-{
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	char map[64];
-
-	if (unshare(CLONE_NEWUSER))
-		return -1;
-	snprintf(map, sizeof(map), "0 %d 1", uid);
-	if (write_at(procfd, "self/uid_map", map))
-		return -1;
-	if (write_at(procfd, "self/setgroups", "deny"))
-		return -1;
-	snprintf(map, sizeof(map), "0 %d 1", gid);
-	if (write_at(procfd, "self/gid_map", map))
-		return -1;
-	return 0;
-}
-
-/* A detached tmpfs from the new mount API. */
-static int tmpfs_mntfd(void)
-{
-	int fsfd, mntfd;
-
-	fsfd = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (fsfd < 0)
-		return -1;
-	if (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "size", "1M", 0) ||
-	    sys_fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
-		close(fsfd);
-		return -1;
-	}
-	mntfd = sys_fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
-	close(fsfd);
-	return mntfd;
-}
-
 /* Attach a new tmpfs on top of "/"; returns its mount fd. */
 static int tmpfs_onto_root(void)
 {
-	int mntfd = tmpfs_mntfd();
+	int mntfd = fsmount_tmpfs(0, 0);
 
 	if (mntfd < 0)
 		return -1;
@@ -341,25 +188,9 @@ static int tmpfs_onto_root(void)
 	return mntfd;
 }
 
-static int create_file(const char *path, const char *data)
-{
-	ssize_t len = strlen(data);
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	if (write(fd, data, len) != len) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
-}
-
 /* unshare(@flags) in a child, leaving us as we are: 0 or its errno */
 static int unshare_in_child(unsigned long flags)
 {
-	int status;
 	pid_t pid;
 
 	pid = fork();
@@ -367,9 +198,7 @@ static int unshare_in_child(unsigned long flags)
 		return -1;
 	if (pid == 0)
 		_exit(unshare(flags) ? errno : 0);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return wait_for_pid(pid);
 }
 
 /*
@@ -379,16 +208,13 @@ static int unshare_in_child(unsigned long flags)
 static bool empty_mntns_supported(void)
 {
 	pid_t pid;
-	int status;
 
 	pid = fork();
 	if (pid < 0)
 		return true;
 	if (pid == 0)
 		_exit(unshare(UNSHARE_EMPTY_MNTNS) && errno == EINVAL ? 1 : 0);
-	if (waitpid(pid, &status, 0) != pid)
-		return true;
-	return !(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	return wait_for_pid(pid) != 1;
 }
 
 /* The set-up every fixture starts with (it returns from it to skip). */
@@ -457,7 +283,7 @@ static pid_t fork_empty_mntns(struct __test_metadata *_metadata, bool clone3,
 		ASSERT_GE(pid, 0);
 		if (pid == 0) {
 			if (newuser)
-				ASSERT_EQ(0, enter_userns_at(procfd));
+				ASSERT_EQ(0, userns_unshare_at(procfd, 0));
 			unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
 		}
 		return pid;
@@ -640,7 +466,7 @@ TEST_F(propagation, clone_is_of_nullfs_root)
 	EXPECT_EQ(0, null_sm.mnt_master);
 
 	if (variant->newuser)
-		ASSERT_EQ(0, enter_userns_at(self->procfd));
+		ASSERT_EQ(0, userns_unshare_at(self->procfd, 0));
 	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
 
 	new_id = get_unique_mnt_id("/");
@@ -692,7 +518,7 @@ TEST_F(propagation, clone_of_ns_root)
 	ASSERT_EQ(src.mnt_id, src.mnt_parent_id);
 
 	if (variant->newuser)
-		ASSERT_EQ(0, enter_userns_at(self->procfd));
+		ASSERT_EQ(0, userns_unshare_at(self->procfd, 0));
 	unshare_empty(_metadata, UNSHARE_EMPTY_MNTNS);
 
 	new_id = get_unique_mnt_id("/");
@@ -906,11 +732,11 @@ static void build_tmpfs_root(struct __test_metadata *_metadata,
 	pid_t pid;
 
 	EXPECT_EQ(0, geteuid());
-	EXPECT_NE(parent_ns_id, own_mnt_ns_id());
+	EXPECT_NE(parent_ns_id, own_mntns_id());
 	null_id = get_unique_mnt_id("/");
 	ASSERT_NE(0, null_id);
 
-	mntfd = tmpfs_mntfd();
+	mntfd = fsmount_tmpfs(0, 0);
 	ASSERT_GE(mntfd, 0);
 	tmpfs_id = mnt_id_fd(mntfd);
 	ASSERT_NE(0, tmpfs_id);
@@ -961,7 +787,7 @@ static void build_tmpfs_root(struct __test_metadata *_metadata,
 	EXPECT_EQ(sub_id, list[1]);
 	nsfd = mntns_fd_self();
 	ASSERT_GE(nsfd, 0);
-	EXPECT_EQ(2, ns_nr_mounts(nsfd));
+	EXPECT_EQ(2, nsfd_nr_mounts(nsfd));
 
 	/* now the root is the topmost mount: not chrooted */
 	EXPECT_EQ(0, unshare_in_child(CLONE_NEWUSER));
@@ -980,7 +806,7 @@ static void build_tmpfs_root(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, access("/mnt/inner", F_OK));
 		fd = mntns_fd_self();
 		ASSERT_GE(fd, 0);
-		EXPECT_EQ(2, ns_nr_mounts(fd));
+		EXPECT_EQ(2, nsfd_nr_mounts(fd));
 		_exit(0);
 	}
 	EXPECT_EQ(0, wait_for_pid(pid));
@@ -998,13 +824,13 @@ static void build_tmpfs_root(struct __test_metadata *_metadata,
 
 	/* the children changed nothing here */
 	ASSERT_EQ(2, list_mounts(LSMT_ROOT, list, 8));
-	EXPECT_EQ(2, ns_nr_mounts(nsfd));
+	EXPECT_EQ(2, nsfd_nr_mounts(nsfd));
 }
 
 /* ... in a child; the caller's namespace is untouched */
 TEST_F(new_ns, tmpfs_root)
 {
-	uint64_t ns_id = own_mnt_ns_id();
+	uint64_t ns_id = own_mntns_id();
 	ssize_t before = count_mounts();
 	pid_t pid;
 
@@ -1017,7 +843,7 @@ TEST_F(new_ns, tmpfs_root)
 	}
 	EXPECT_EQ(0, wait_for_pid(pid));
 
-	EXPECT_EQ(ns_id, own_mnt_ns_id());
+	EXPECT_EQ(ns_id, own_mntns_id());
 	EXPECT_EQ(before, count_mounts());
 	EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
 }
@@ -1163,9 +989,9 @@ TEST_F(private_ns, setns_back_and_forth)
 	ASSERT_GE(oldfd, 0);
 	old_id = ns_id_fd(oldfd);
 	ASSERT_NE(0, old_id);
-	EXPECT_EQ(old_id, own_mnt_ns_id());
+	EXPECT_EQ(old_id, own_mntns_id());
 	/* neither counts the nullfs root below our rootfs */
-	EXPECT_EQ(old_count, ns_nr_mounts(oldfd));
+	EXPECT_EQ(old_count, nsfd_nr_mounts(oldfd));
 
 	pid = fork_empty_mntns(_metadata, variant->clone3, false, -1);
 	if (pid == 0) {
@@ -1178,13 +1004,13 @@ TEST_F(private_ns, setns_back_and_forth)
 		ASSERT_GE(emptyfd, 0);
 		empty_id = ns_id_fd(emptyfd);
 		EXPECT_NE(old_id, empty_id);
-		EXPECT_EQ(empty_id, own_mnt_ns_id());
-		EXPECT_EQ(0, ns_nr_mounts(emptyfd));
+		EXPECT_EQ(empty_id, own_mntns_id());
+		EXPECT_EQ(0, nsfd_nr_mounts(emptyfd));
 
 		for (i = 0; i < 3; i++) {
 			ASSERT_RET(0, setns(oldfd, CLONE_NEWNS));
 			EXPECT_EQ(old_count, count_mounts());
-			EXPECT_EQ(old_id, own_mnt_ns_id());
+			EXPECT_EQ(old_id, own_mntns_id());
 			ASSERT_EQ(0, stat("/", &st));
 			EXPECT_EQ(old_root.st_dev, st.st_dev);
 			EXPECT_EQ(old_root.st_ino, st.st_ino);
@@ -1195,12 +1021,12 @@ TEST_F(private_ns, setns_back_and_forth)
 			ASSERT_RET(0, setns(emptyfd, CLONE_NEWNS));
 			expect_in_empty_mntns(_metadata);
 			EXPECT_EQ(empty_root, get_unique_mnt_id("/"));
-			EXPECT_EQ(empty_id, own_mnt_ns_id());
+			EXPECT_EQ(empty_id, own_mntns_id());
 			EXPECT_ERRNO(ENOENT, access("/proc", F_OK));
 		}
 
-		EXPECT_EQ(old_count, ns_nr_mounts(oldfd));
-		EXPECT_EQ(0, ns_nr_mounts(emptyfd));
+		EXPECT_EQ(old_count, nsfd_nr_mounts(oldfd));
+		EXPECT_EQ(0, nsfd_nr_mounts(emptyfd));
 		_exit(0);
 	}
 	EXPECT_EQ(0, wait_for_pid(pid));
@@ -1232,7 +1058,7 @@ TEST_F(private_ns, setns_lands_on_overmount)
 		tmpfs_id = mnt_id_fd(mntfd);
 		ASSERT_NE(0, tmpfs_id);
 		EXPECT_EQ(NULL_FS_MAGIC, statfs_type("/"));
-		EXPECT_EQ(1, ns_nr_mounts(emptyfd));
+		EXPECT_EQ(1, nsfd_nr_mounts(emptyfd));
 		ASSERT_EQ(2, list_mounts(LSMT_ROOT, list, 8));
 		EXPECT_EQ(null_id, list[0]);
 		EXPECT_EQ(tmpfs_id, list[1]);
@@ -1352,7 +1178,7 @@ static void check_old_fds(struct __test_metadata *_metadata, bool keep_old_ns)
 	ASSERT_EQ(0, fstat(filefd, &st_file));
 	data_id = mnt_id_fd(dirfd);
 	ASSERT_NE(0, data_id);
-	old_ns_id = own_mnt_ns_id();
+	old_ns_id = own_mntns_id();
 	ASSERT_NE(0, old_ns_id);
 	if (keep_old_ns) {
 		keep = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
@@ -1506,7 +1332,7 @@ TEST_F_TIMEOUT(leak, repeated_unshare, 300)
 	before_ns = count_mntns();
 	ASSERT_GT(before_ns, 0);
 	before_mounts = count_mounts();
-	before_nr = ns_nr_mounts(selffd);
+	before_nr = nsfd_nr_mounts(selffd);
 	ASSERT_GT(before_nr, 0);
 	ASSERT_EQ(0, pipe2(c2p, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(p2c, O_CLOEXEC));
@@ -1538,13 +1364,13 @@ TEST_F_TIMEOUT(leak, repeated_unshare, 300)
 	ASSERT_EQ(1, read(c2p[0], &c, 1));
 	EXPECT_EQ(before_ns + 1, wait_mntns_count(before_ns + 1));
 	EXPECT_EQ(before_mounts, count_mounts());
-	EXPECT_EQ(before_nr, ns_nr_mounts(selffd));
+	EXPECT_EQ(before_nr, nsfd_nr_mounts(selffd));
 	ASSERT_EQ(1, write(p2c[1], "q", 1));
 	ASSERT_EQ(0, wait_for_pid(pid));
 
 	EXPECT_EQ(before_ns, wait_mntns_count(before_ns));
 	EXPECT_EQ(before_mounts, count_mounts());
-	EXPECT_EQ(before_nr, ns_nr_mounts(selffd));
+	EXPECT_EQ(before_nr, nsfd_nr_mounts(selffd));
 	close(selffd);
 }
 
@@ -1582,7 +1408,7 @@ TEST_F_TIMEOUT(leak, ucount_limit, 300)
 	char buf[32] = {};
 	long ret = -1;
 
-	ASSERT_EQ(0, enter_userns_at(procfd));
+	ASSERT_EQ(0, userns_unshare_at(procfd, 0));
 	ASSERT_EQ(0, write_at(procfd, "sys/user/max_mnt_namespaces", "2"));
 	fd = openat(procfd, "sys/user/max_mnt_namespaces", O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(fd, 0);
@@ -1652,7 +1478,7 @@ TEST_F(empty_mntns, setns_needs_cap_over_owner)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		ASSERT_RET(0, unshare(CLONE_NEWNS));
-		ASSERT_EQ(0, enter_userns_at(self->procfd));
+		ASSERT_EQ(0, userns_unshare_at(self->procfd, 0));
 		EXPECT_ERRNO(EINVAL, setns(emptyfd, CLONE_NEWNET));
 		EXPECT_ERRNO(EPERM, setns(emptyfd, CLONE_NEWNS));
 		EXPECT_ERRNO(EPERM, setns(emptyfd, 0));
@@ -1675,7 +1501,7 @@ TEST_F(empty_mntns, nested_userns)
 	struct statfs sfs;
 
 	for (level = 0; level < 2; level++) {
-		ASSERT_EQ(0, enter_userns_at(self->procfd));
+		ASSERT_EQ(0, userns_unshare_at(self->procfd, 0));
 		fd = openat(self->procfd, "self/ns/user", O_RDONLY | O_CLOEXEC);
 		ASSERT_GE(fd, 0);
 		ids[level] = ns_id_fd(fd);
@@ -1692,7 +1518,7 @@ TEST_F(empty_mntns, nested_userns)
 
 	mntnsfd = mntns_fd_self();
 	ASSERT_GE(mntnsfd, 0);
-	EXPECT_EQ(0, ns_nr_mounts(mntnsfd));
+	EXPECT_EQ(0, nsfd_nr_mounts(mntnsfd));
 	ownerfd = ioctl(mntnsfd, NS_GET_USERNS);
 	ASSERT_GE(ownerfd, 0);
 	EXPECT_EQ(ids[1], ns_id_fd(ownerfd));
@@ -1727,7 +1553,7 @@ TEST_F(empty_mntns, nested_userns)
  */
 static void expect_no_empty_mntns(struct __test_metadata *_metadata)
 {
-	uint64_t ns_id = own_mnt_ns_id();
+	uint64_t ns_id = own_mntns_id();
 	ssize_t nr = count_mounts();
 
 	EXPECT_ERRNO(EPERM, unshare(UNSHARE_EMPTY_MNTNS));
@@ -1736,7 +1562,7 @@ static void expect_no_empty_mntns(struct __test_metadata *_metadata)
 	EXPECT_ERRNO(EINVAL, clone3_must_fail(CLONE_EMPTY_MNTNS | CLONE_FS));
 	EXPECT_ERRNO(EINVAL, sys_unshare(CLONE_EMPTY_MNTNS));
 	/* nothing changed */
-	EXPECT_EQ(ns_id, own_mnt_ns_id());
+	EXPECT_EQ(ns_id, own_mntns_id());
 	EXPECT_EQ(nr, count_mounts());
 	EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
 }
@@ -1844,7 +1670,7 @@ TEST_F(empty_mntns, parent_settid_is_not_empty_mntns)
 	ssize_t nr;
 	int i;
 
-	ns_id = own_mnt_ns_id();
+	ns_id = own_mntns_id();
 	ASSERT_NE(0, ns_id);
 	nr = count_mounts();
 	ASSERT_GT(nr, 1);
@@ -1865,7 +1691,7 @@ TEST_F(empty_mntns, parent_settid_is_not_empty_mntns)
 		ASSERT_GE(pid, 0) TH_LOG("%s: %s", i ? "clone" : "clone3",
 					 strerror(errno));
 		if (pid == 0) {
-			EXPECT_EQ(ns_id, own_mnt_ns_id());
+			EXPECT_EQ(ns_id, own_mntns_id());
 			EXPECT_EQ(nr, count_mounts());
 			EXPECT_NE(NULL_FS_MAGIC, statfs_type("/"));
 			_exit(0);

@@ -29,9 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/magic.h>
-#include <linux/mount.h>
-#include <linux/nsfs.h>
 #include <linux/stat.h>
 #include <sched.h>
 #include <signal.h>
@@ -44,61 +41,15 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../utils.h"
-#include "../wrappers.h"
-#include "../statmount/statmount.h"
+#include "../mntns_util.h"
+#include "../mntns_accounting.h"
 #include "kselftest_harness.h"
 #include "../expect_errno.h"
-
-#ifndef FSMOUNT_NAMESPACE
-#define FSMOUNT_NAMESPACE	0x00000002
-#endif
-
-#ifndef OPEN_TREE_NAMESPACE
-#define OPEN_TREE_NAMESPACE	(1 << 1)
-#endif
-
-#ifndef MOVE_MOUNT_BENEATH
-#define MOVE_MOUNT_BENEATH	0x00000200
-#endif
-
-#ifndef UNSHARE_EMPTY_MNTNS
-#define UNSHARE_EMPTY_MNTNS	0x00100000
-#endif
-
-#ifndef FSOPEN_CLOEXEC
-#define FSOPEN_CLOEXEC		0x00000001
-#endif
-
-#ifndef FSMOUNT_CLOEXEC
-#define FSMOUNT_CLOEXEC		0x00000001
-#endif
-
-#ifndef __NR_mount_setattr
-#define __NR_mount_setattr	442
-#endif
-
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
-
-#ifndef __NR_pidfd_getfd
-#define __NR_pidfd_getfd	438
-#endif
-
-#ifndef __NR_listns
-#define __NR_listns		470
-#endif
-
-#ifndef NULL_FS_MAGIC
-#define NULL_FS_MAGIC		0x4E554C4C	/* "NULL" */
-#endif
 
 /* fsmount(): the flags it knows (SYSCALL_DEFINE3(fsmount)) */
 #define FSMOUNT_KNOWN_FLAGS	(FSMOUNT_CLOEXEC | FSMOUNT_NAMESPACE)
@@ -117,52 +68,6 @@
 
 /* the create-and-close rounds of the leak test, per system call */
 #define NR_ROUNDS		1000
-
-/* what statmount() of a new mount is asked for */
-#define SM_MASK	(STATMOUNT_SB_BASIC | STATMOUNT_MNT_BASIC | STATMOUNT_MNT_NS_ID)
-
-/*
- * For processes forked by a test: the harness asserts belong to the test
- * process, a child reports a failed check on stderr and exits non-zero.
- */
-#define CHILD_FAIL(_fmt, ...) do {					\
-	fprintf(stderr, "# %s:%d: " _fmt "\n", __FILE__, __LINE__,	\
-		##__VA_ARGS__);						\
-	_exit(1);							\
-} while (0)
-
-#define CHILD_CHECK(_cond) do {						\
-	if (!(_cond))							\
-		CHILD_FAIL("child check failed: %s (errno %d: %s)",	\
-			   #_cond, errno, strerror(errno));		\
-} while (0)
-
-/* @_expr fails with -1 and errno @_errno */
-#define CHILD_ERRNO(_errno, _expr) do {					\
-	long __r;							\
-	int __e;							\
-									\
-	errno = 0;							\
-	__r = (long)(_expr);						\
-	__e = errno;							\
-	if (__r != -1 || __e != (_errno))				\
-		CHILD_FAIL("%s: returned %ld errno %d (%s), expected %s", \
-			   #_expr, __r, __e, strerror(__e),		\
-			   strerror(_errno));				\
-} while (0)
-
-/* @_expr returns exactly @_val */
-#define CHILD_RET(_val, _expr) do {					\
-	long __r;							\
-	int __e;							\
-									\
-	errno = 0;							\
-	__r = (long)(_expr);						\
-	__e = errno;							\
-	if (__r != (long)(_val))					\
-		CHILD_FAIL("%s: returned %ld errno %d (%s), expected %ld", \
-			   #_expr, __r, __e, strerror(__e), (long)(_val)); \
-} while (0)
 
 static int sys_mount_setattr(int dfd, const char *path, unsigned int flags,
 			     uint64_t set, uint64_t clr)
@@ -193,113 +98,6 @@ static int open_tree_ns(const char *path, unsigned int flags)
 	return sys_open_tree(AT_FDCWD, path, OPEN_TREE_NAMESPACE | flags);
 }
 
-/* fsopen(), the options, FSCONFIG_CMD_CREATE: a context awaiting fsmount() */
-static int fs_context_opts(const char *fstype, const char *key,
-			   const char *val)
-{
-	int fd, err;
-
-	fd = sys_fsopen(fstype, FSOPEN_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if ((key && sys_fsconfig(fd, FSCONFIG_SET_STRING, key, val, 0)) ||
-	    sys_fsconfig(fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
-		err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	return fd;
-}
-
-static int fs_context(const char *fstype)
-{
-	return fs_context_opts(fstype, NULL, NULL);
-}
-
-/* fsmount(FSMOUNT_NAMESPACE) of a new tmpfs */
-static int tmpfs_ns(unsigned int attr)
-{
-	int ctx, fd, err;
-
-	ctx = fs_context("tmpfs");
-	if (ctx < 0)
-		return -1;
-	fd = sys_fsmount(ctx, FSMOUNT_NAMESPACE | FSMOUNT_CLOEXEC, attr);
-	err = errno;
-	close(ctx);
-	errno = err;
-	return fd;
-}
-
-/* A detached tmpfs (fsmount() without FSMOUNT_NAMESPACE) */
-static int tmpfs_detached(void)
-{
-	int ctx, fd, err;
-
-	ctx = fs_context("tmpfs");
-	if (ctx < 0)
-		return -1;
-	fd = sys_fsmount(ctx, FSMOUNT_CLOEXEC, 0);
-	err = errno;
-	close(ctx);
-	errno = err;
-	return fd;
-}
-
-/*
- * listns(2): the active mount namespaces.  Root in the initial user
- * namespace sees all of them (may_see_all_namespaces()).  A namespace that
- * only an nsfs fd holds is active through the nsfs inode (nsfs_evict()
- * drops that when the last fd is gone).
- */
-static ssize_t count_mntns(void)
-{
-	struct ns_id_req req = {
-		.size		= sizeof(req),
-		.ns_type	= CLONE_NEWNS,
-	};
-	uint64_t ids[256];
-	ssize_t total = 0, ret;
-
-	for (;;) {
-		ret = syscall(__NR_listns, &req, ids, 256, 0);
-		if (ret < 0)
-			return (errno == ENOENT && req.ns_id) ? total : -errno;
-		total += ret;
-		if (ret < 256)
-			return total;
-		req.ns_id = ids[ret - 1];
-	}
-}
-
-/*
- * After a child exited: its namespaces are put on its way out, give that
- * up to 5 s before calling a difference a leak.
- */
-static ssize_t wait_mntns_count(ssize_t want)
-{
-	ssize_t n = -1;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		n = count_mntns();
-		if (n == want)
-			break;
-		usleep(10000);
-	}
-	return n;
-}
-
-static uint64_t nsfd_mntns_id(int nsfd)
-{
-	uint64_t id = 0;
-
-	if (ioctl(nsfd, NS_GET_MNTNS_ID, &id))
-		return 0;
-	return id;
-}
-
 /* nsfs inode number of the user namespace owning @nsfd's namespace */
 static ino_t nsfd_owner_ino(int nsfd)
 {
@@ -324,47 +122,9 @@ static ino_t path_ino(int dfd, const char *path)
 	return st.st_ino;
 }
 
-/*
- * NS_MNT_GET_INFO: ns->nr_mounts minus the namespace root
- * (copy_ns_info_to_user()).
- */
-static long nsfd_nr_mounts(int nsfd)
-{
-	struct mnt_ns_info info = { .size = sizeof(info) };
-
-	if (ioctl(nsfd, NS_MNT_GET_INFO, &info))
-		return -errno;
-	return info.nr_mounts;
-}
-
-static long statfs_type(const char *path)
-{
-	struct statfs sfs;
-
-	if (statfs(path, &sfs))
-		return -errno;
-	return sfs.f_type;
-}
-
 static bool cloexec(int fd)
 {
 	return fcntl(fd, F_GETFD) == FD_CLOEXEC;
-}
-
-static int sm_get(uint64_t mnt_id, uint64_t ns_id, struct statmount *sm)
-{
-	memset(sm, 0, sizeof(*sm));
-	return statmount(mnt_id, ns_id, 0, SM_MASK, sm, sizeof(*sm), 0);
-}
-
-static uint64_t mnt_id_of(const char *path)
-{
-	struct statx sx;
-
-	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID_UNIQUE, &sx) ||
-	    !(sx.stx_mask & STATX_MNT_ID_UNIQUE))
-		return 0;
-	return sx.stx_mnt_id;
 }
 
 static bool is_mount_root(const char *path)
@@ -408,85 +168,6 @@ static bool has_point(char points[][PATH_MAX], int nr, const char *want)
 	return false;
 }
 
-static int read_str(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
-static int write_at(int dfd, const char *path, const char *val)
-{
-	ssize_t len = strlen(val), ret;
-	int fd;
-
-	fd = openat(dfd, path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, len);
-	close(fd);
-	return ret == len ? 0 : -1;
-}
-
-static int create_file(const char *path, const char *content)
-{
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	if (write(fd, content, strlen(content)) != (ssize_t)strlen(content)) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
-}
-
-/*
- * unshare(CLONE_NEWUSER | @flags) and map root to our ids, through a
- * /proc/self dirfd opened earlier (so it works with /proc gone).  The
- * caller gets every capability in a user namespace of its own.  Without
- * CLONE_NEWNS the mount namespace stays owned by the parent user
- * namespace: "foreign" in create_new_namespace().
- */
-static int enter_userns_at(int selffd, int flags)
-{
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	char map[64];
-
-	if (unshare(CLONE_NEWUSER | flags))
-		return -1;
-	snprintf(map, sizeof(map), "0 %d 1", uid);
-	if (write_at(selffd, "uid_map", map))
-		return -1;
-	if (write_at(selffd, "setgroups", "deny"))
-		return -1;
-	snprintf(map, sizeof(map), "0 %d 1", gid);
-	return write_at(selffd, "gid_map", map);
-}
-
-static int enter_userns_flags(int flags)
-{
-	int selffd, ret;
-
-	selffd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (selffd < 0)
-		return -1;
-	ret = enter_userns_at(selffd, flags);
-	close(selffd);
-	return ret;
-}
-
 static void wait_child_ok(struct __test_metadata *_metadata, pid_t pid)
 {
 	int status;
@@ -496,13 +177,6 @@ static void wait_child_ok(struct __test_metadata *_metadata, pid_t pid)
 		TH_LOG("child killed by signal %d", WTERMSIG(status));
 	ASSERT_EQ(WEXITSTATUS(status), 0)
 		TH_LOG("a check in the child failed, see above");
-}
-
-static pid_t fork_flushed(void)
-{
-	fflush(stdout);
-	fflush(stderr);
-	return fork();
 }
 
 /*
@@ -543,18 +217,12 @@ static void env_setup(struct __test_metadata *_metadata, struct env *e)
 {
 	e->orig_mntns = -1;
 	e->proc_fd = -1;
-	e->dir[0] = '\0';
-
-	ASSERT_EQ(unshare(CLONE_NEWNS), 0);
-	ASSERT_EQ(sys_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	snprintf(e->dir, sizeof(e->dir), "/tmp/fsmount_ns_more.XXXXXX");
+	private_tmpfs_dir(_metadata, e->dir, NULL);
 	e->orig_mntns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(e->orig_mntns, 0);
 	e->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_GE(e->proc_fd, 0);
-
-	snprintf(e->dir, sizeof(e->dir), "/tmp/fsmount_ns_more.XXXXXX");
-	ASSERT_NE(mkdtemp(e->dir), NULL);
-	ASSERT_EQ(sys_mount("tmpfs", e->dir, "tmpfs", 0, NULL), 0);
 
 	ASSERT_EQ(create_file(tp(e, "file"), "file\n"), 0);
 	ASSERT_EQ(symlink("b", tp(e, "link")), 0);
@@ -622,7 +290,7 @@ static void statmount_inside(struct __test_metadata *_metadata,
 	int ret;
 
 	ASSERT_EQ(setns(nsfd, CLONE_NEWNS), 0);
-	id = mnt_id_of("/");
+	id = get_unique_mnt_id("/");
 	ret = sm_get(id, 0, sm);
 	ASSERT_EQ(setns(e->orig_mntns, CLONE_NEWNS), 0);
 	ASSERT_NE(id, 0);
@@ -699,7 +367,7 @@ TEST_F(fsns, fsmount_flags_invalid)
 	close(ctx);
 	EXPECT_EQ(count_mntns(), nr);
 
-	fd = tmpfs_ns(0);
+	fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 	ASSERT_GE(fd, 0);
 	EXPECT_TRUE(cloexec(fd));
 	close(fd);
@@ -779,7 +447,7 @@ TEST_F(fsns, fsmount_attr_valid)
 			for (i = 0; i < 6; i++)
 				if (mask & (1U << i))
 					attr |= bits[i];
-			fd = tmpfs_ns(attr);
+			fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, attr);
 			ASSERT_GE(fd, 0) TH_LOG("attr %#x: %s", attr, strerror(errno));
 			id = nsfd_mntns_id(fd);
 			statmount_inside(_metadata, &self->e, fd, &sm);
@@ -798,14 +466,14 @@ TEST_F(fsns, fsmount_attr_effect)
 {
 	int fd;
 
-	fd = tmpfs_ns(MOUNT_ATTR_RDONLY);
+	fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, MOUNT_ATTR_RDONLY);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(setns(fd, CLONE_NEWNS), 0);
 	EXPECT_ERRNO(EROFS, mkdir("/d", 0755));
 	ASSERT_EQ(setns(self->e.orig_mntns, CLONE_NEWNS), 0);
 	close(fd);
 
-	fd = tmpfs_ns(MOUNT_ATTR_NOSYMFOLLOW);
+	fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, MOUNT_ATTR_NOSYMFOLLOW);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(setns(fd, CLONE_NEWNS), 0);
 	EXPECT_EQ(mkdir("/d", 0755), 0);
@@ -1145,13 +813,6 @@ TEST_F(fsns, no_cap_sys_admin)
 	EXPECT_EQ(wait_mntns_count(nr), nr);
 }
 
-static bool file_is(const char *path, const char *want)
-{
-	char buf[64];
-
-	return !read_str(path, buf, sizeof(buf)) && !strcmp(buf, want);
-}
-
 /*
  * Root over its own mount namespace, without AT_RECURSIVE: only the mount
  * at the path is cloned (__do_loopback(), clone_mnt()).  What T's child
@@ -1169,10 +830,10 @@ TEST_F(fsns, open_tree_not_recursive)
 	EXPECT_STREQ(points[0], "/");
 
 	ASSERT_EQ(setns(fd, CLONE_NEWNS), 0);
-	EXPECT_TRUE(file_is("/a/hidden_a", "hidden\n"));
+	EXPECT_TRUE(file_is(AT_FDCWD, "/a/hidden_a", "hidden\n"));
 	EXPECT_ERRNO(ENOENT, access("/a/in_a", F_OK));
-	EXPECT_TRUE(file_is("/u/hidden_u", "hidden\n"));
-	EXPECT_TRUE(file_is("/f/target", "covered\n"));
+	EXPECT_TRUE(file_is(AT_FDCWD, "/u/hidden_u", "hidden\n"));
+	EXPECT_TRUE(file_is(AT_FDCWD, "/f/target", "covered\n"));
 	ASSERT_EQ(setns(self->e.orig_mntns, CLONE_NEWNS), 0);
 	close(fd);
 
@@ -1181,7 +842,7 @@ TEST_F(fsns, open_tree_not_recursive)
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(nsfd_nr_mounts(fd), 1);
 	ASSERT_EQ(setns(fd, CLONE_NEWNS), 0);
-	EXPECT_TRUE(file_is("/sub/hidden_sub", "hidden\n"));
+	EXPECT_TRUE(file_is(AT_FDCWD, "/sub/hidden_sub", "hidden\n"));
 	ASSERT_EQ(setns(self->e.orig_mntns, CLONE_NEWNS), 0);
 	close(fd);
 }
@@ -1212,8 +873,8 @@ TEST_F(fsns, open_tree_recursive)
 	EXPECT_EQ(access("/a/sub/in_sub", F_OK), 0);
 	EXPECT_ERRNO(ENOENT, access("/a/hidden_a", F_OK));
 	EXPECT_ERRNO(ENOENT, access("/a/sub/hidden_sub", F_OK));
-	EXPECT_TRUE(file_is("/u/hidden_u", "hidden\n"));
-	EXPECT_TRUE(file_is("/f/target", "file\n"));
+	EXPECT_TRUE(file_is(AT_FDCWD, "/u/hidden_u", "hidden\n"));
+	EXPECT_TRUE(file_is(AT_FDCWD, "/f/target", "file\n"));
 	EXPECT_EQ(umount2("/a/sub", 0), 0);
 	EXPECT_EQ(umount2("/", MNT_DETACH), 0);
 	ASSERT_EQ(setns(self->e.orig_mntns, CLONE_NEWNS), 0);
@@ -1251,7 +912,7 @@ TEST_F(fsns, foreign_recursive)
 		ino_t userns;
 		int fd, fd2, nr;
 
-		CHILD_CHECK(enter_userns_flags(0) == 0);
+		CHILD_CHECK(userns_unshare(0) == 0);
 		userns = path_ino(AT_FDCWD, "/proc/self/ns/user");
 		CHILD_CHECK(userns != 0);
 
@@ -1282,7 +943,7 @@ TEST_F(fsns, foreign_recursive)
 		CHILD_ERRNO(ENOENT, access("/a/hidden_a", F_OK));
 		CHILD_ERRNO(ENOENT, access("/a/sub/hidden_sub", F_OK));
 		CHILD_ERRNO(ENOENT, access("/u/hidden_u", F_OK));
-		CHILD_CHECK(file_is("/f/target", "file\n"));
+		CHILD_CHECK(file_is(AT_FDCWD, "/f/target", "file\n"));
 		CHILD_RET(0, access("/a/in_a", F_OK));
 		CHILD_RET(0, access("/a/sub/in_sub", F_OK));
 		CHILD_RET(0, access("/u/in_u", F_OK));
@@ -1351,7 +1012,7 @@ TEST_F(fsns, foreign_not_recursive)
 	if (pid == 0) {
 		unsigned int i;
 
-		CHILD_CHECK(enter_userns_flags(0) == 0);
+		CHILD_CHECK(userns_unshare(0) == 0);
 		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 			pid_t inner;
 			int fd;
@@ -1406,7 +1067,7 @@ TEST_F(fsns, foreign_fsmount)
 		ino_t userns;
 		int fd;
 
-		CHILD_CHECK(enter_userns_flags(0) == 0);
+		CHILD_CHECK(userns_unshare(0) == 0);
 		CHILD_ERRNO(EPERM, sys_fsopen("tmpfs", FSOPEN_CLOEXEC));
 		userns = path_ino(AT_FDCWD, "/proc/self/ns/user");
 		fd = sys_fsmount(ctx, FSMOUNT_NAMESPACE | FSMOUNT_CLOEXEC, attr);
@@ -1416,7 +1077,7 @@ TEST_F(fsns, foreign_fsmount)
 		CHILD_RET(1, nsfd_nr_mounts(fd));
 
 		CHILD_RET(0, setns(fd, CLONE_NEWNS));
-		CHILD_RET(0, sm_get(mnt_id_of("/"), 0, &sm));
+		CHILD_RET(0, sm_get(get_unique_mnt_id("/"), 0, &sm));
 		CHILD_CHECK(sm.mnt_attr == attr);
 		CHILD_ERRNO(EINVAL, umount2("/", MNT_DETACH));
 		CHILD_ERRNO(EROFS, mkdir("/d", 0755));
@@ -1429,7 +1090,7 @@ TEST_F(fsns, foreign_fsmount)
 						     MOUNT_ATTR__ATIME));
 		/* what isn't locked can be added */
 		CHILD_RET(0, sys_mount_setattr(AT_FDCWD, "/", 0, MOUNT_ATTR_NOSYMFOLLOW, 0));
-		CHILD_RET(0, sm_get(mnt_id_of("/"), 0, &sm));
+		CHILD_RET(0, sm_get(get_unique_mnt_id("/"), 0, &sm));
 		CHILD_CHECK(sm.mnt_attr == (attr | MOUNT_ATTR_NOSYMFOLLOW));
 		_exit(0);
 	}
@@ -1452,7 +1113,7 @@ static int maker_make(const struct maker *m)
 	if (m->path)
 		fd = open_tree_ns(m->path, m->flags);
 	else
-		fd = tmpfs_ns(0);
+		fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 	if (fd < 0 || !m->marker)
 		return fd;
 	if (setns(fd, CLONE_NEWNS) || create_file(m->marker, "marker\n"))
@@ -1481,7 +1142,7 @@ static int fd_from_child(struct __test_metadata *_metadata, int userns_flags,
 		close(to_parent[0]);
 		close(to_child[1]);
 		if (userns_flags >= 0)
-			CHILD_CHECK(enter_userns_flags(userns_flags) == 0);
+			CHILD_CHECK(userns_unshare(userns_flags) == 0);
 		theirs = maker_make(m);
 		CHILD_CHECK(theirs >= 0);
 		CHILD_CHECK(write(to_parent[1], &theirs, sizeof(theirs)) == sizeof(theirs));
@@ -1507,7 +1168,7 @@ static uint64_t peer_group(const char *path)
 {
 	struct statmount sm;
 
-	if (sm_get(mnt_id_of(path), 0, &sm))
+	if (sm_get(get_unique_mnt_id(path), 0, &sm))
 		return 0;
 	return sm.mnt_peer_group;
 }
@@ -1546,7 +1207,7 @@ TEST_F(fsns, propagation_root_peer)
 	EXPECT_TRUE(is_mount_root(tp(e, "b")));
 	close(fd);
 
-	fd = tmpfs_ns(0);
+	fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 	ASSERT_GE(fd, 0);
 	statmount_inside(_metadata, e, fd, &sm);
 	EXPECT_EQ(sm.mnt_propagation, MS_PRIVATE);
@@ -1611,7 +1272,7 @@ TEST_F(fsns, detached_sources)
 	close(fd);
 	close(clone);
 
-	mnt = tmpfs_detached();
+	mnt = fsmount_tmpfs(0, 0);
 	ASSERT_GE(mnt, 0);
 	ASSERT_EQ(sys_mount_setattr(mnt, "", AT_EMPTY_PATH,
 				    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOATIME,
@@ -1697,7 +1358,7 @@ TEST_F(fsns, userns_owned_copies)
 	if (pid == 0) {
 		int fd;
 
-		CHILD_CHECK(enter_userns_flags(CLONE_NEWNS) == 0);
+		CHILD_CHECK(userns_unshare(CLONE_NEWNS) == 0);
 		CHILD_RET(0, sys_mount("tmpfs", tp(e, "a/newdir"), "tmpfs", 0, NULL));
 
 		fd = open_tree_ns(tp(e, "a"), AT_RECURSIVE);
@@ -1716,7 +1377,7 @@ TEST_F(fsns, userns_owned_copies)
 	if (pid == 0) {
 		int ctx, fd;
 
-		CHILD_CHECK(enter_userns_flags(CLONE_NEWNS) == 0);
+		CHILD_CHECK(userns_unshare(CLONE_NEWNS) == 0);
 		CHILD_ERRNO(EINVAL, open_tree_ns(e->dir, 0));
 		CHILD_ERRNO(EPERM, open_tree_ns(e->dir, AT_RECURSIVE));
 		CHILD_ERRNO(EINVAL, open_tree_ns(tp(e, "u"), AT_RECURSIVE));
@@ -1806,12 +1467,12 @@ TEST_F(stack, new_top_mount)
 		case STACK_ROOT:
 			break;
 		case STACK_ROOTFS_LOCKED:
-			CHILD_CHECK(enter_userns_flags(CLONE_NEWNS) == 0);
+			CHILD_CHECK(userns_unshare(CLONE_NEWNS) == 0);
 			break;
 		case STACK_FREE_ON_TOP:
 		case STACK_LOCK_BENEATH:
-			CHILD_CHECK(enter_userns_flags(CLONE_NEWNS) == 0);
-			top = tmpfs_detached();
+			CHILD_CHECK(userns_unshare(CLONE_NEWNS) == 0);
+			top = fsmount_tmpfs(0, 0);
 			CHILD_CHECK(top >= 0);
 			CHILD_RET(0, sys_move_mount(top, "", AT_FDCWD, "/",
 						    MOVE_MOUNT_F_EMPTY_PATH |
@@ -1819,8 +1480,8 @@ TEST_F(stack, new_top_mount)
 						     MOVE_MOUNT_BENEATH : 0)));
 			break;
 		case STACK_EMPTY_NS:
-			CHILD_CHECK(enter_userns_flags(UNSHARE_EMPTY_MNTNS) == 0);
-			top = tmpfs_detached();
+			CHILD_CHECK(userns_unshare(UNSHARE_EMPTY_MNTNS) == 0);
+			top = fsmount_tmpfs(0, 0);
 			CHILD_CHECK(top >= 0);
 			CHILD_RET(0, sys_move_mount(top, "", AT_FDCWD, "/",
 						    MOVE_MOUNT_F_EMPTY_PATH));
@@ -1832,7 +1493,7 @@ TEST_F(stack, new_top_mount)
 		else
 			fds[0] = open_tree_ns(tp(e, "b"), 0);
 		CHILD_CHECK(fds[0] >= 0);
-		fds[1] = tmpfs_ns(0);
+		fds[1] = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 		CHILD_CHECK(fds[1] >= 0);
 
 		/* the stack is as the mode says */
@@ -1879,14 +1540,14 @@ TEST_F(stack, new_top_mount)
  * NR_ROUNDS namespaces from each system call, closed at once: each gets a
  * new id (ns_tree_gen_id()), none outlives its fd.
  */
-TEST_F(fsns, create_and_close_rounds)
+TEST_F_TIMEOUT(fsns, create_and_close_rounds, 300)
 {
 	const struct env *e = &self->e;
 	uint64_t last = 0, id;
 	int i, fd;
 
 	for (i = 0; i < NR_ROUNDS; i++) {
-		fd = tmpfs_ns(0);
+		fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 		ASSERT_GE(fd, 0) TH_LOG("round %d: %s", i, strerror(errno));
 		id = nsfd_mntns_id(fd);
 		ASSERT_GT(id, last) TH_LOG("round %d", i);
@@ -1962,7 +1623,7 @@ FIXTURE_TEARDOWN(newns)
 static int newns_make(const struct env *e, const FIXTURE_VARIANT(newns) *v)
 {
 	if (!v->path)
-		return tmpfs_ns(0);
+		return fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 	return open_tree_ns(tp(e, v->path), v->flags | OPEN_TREE_CLOEXEC);
 }
 
@@ -2012,7 +1673,7 @@ TEST_F(newns, contents_and_ids)
 	EXPECT_EQ(sm.mnt_parent_id, sm.mnt_id);
 	EXPECT_EQ(sm.mnt_ns_id, id);
 	/* a clone, not our namespace root itself */
-	root_id = mnt_id_of("/");
+	root_id = get_unique_mnt_id("/");
 	for (i = 0; i < 16 && root_id; i++) {
 		struct statmount r;
 
@@ -2027,7 +1688,7 @@ TEST_F(newns, contents_and_ids)
 	/* from inside */
 	ASSERT_EQ(setns(fd, CLONE_NEWNS), 0);
 	nr_in = listmount(LSMT_ROOT, 0, 0, inside, 8, 0);
-	EXPECT_EQ(mnt_id_of("/"), outside[0]);
+	EXPECT_EQ(get_unique_mnt_id("/"), outside[0]);
 	EXPECT_EQ(sm_get(outside[0], 0, &sm), 0);
 	EXPECT_EQ(sm.mnt_ns_id, id);
 	nr = mount_points(0, points, 8);
@@ -2117,8 +1778,8 @@ TEST_F(newns, outlives_creator)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		CHILD_RET(0, setns(fd, CLONE_NEWNS));
-		CHILD_CHECK(file_is("/marker", "marker\n"));
-		CHILD_RET(0, sm_get(mnt_id_of("/"), 0, &sm));
+		CHILD_CHECK(file_is(AT_FDCWD, "/marker", "marker\n"));
+		CHILD_RET(0, sm_get(get_unique_mnt_id("/"), 0, &sm));
 		CHILD_CHECK(sm.mnt_ns_id == id);
 		_exit(0);
 	}
@@ -2195,7 +1856,7 @@ TEST_F(fstype, directory_root)
 	EXPECT_EQ(stat("/", &st), 0);
 	EXPECT_TRUE(S_ISDIR(st.st_mode));
 	EXPECT_EQ(statfs_type("/"), (long)variant->magic);
-	sm = statmount_alloc(mnt_id_of("/"), 0, STATMOUNT_FS_TYPE, 0);
+	sm = statmount_alloc(get_unique_mnt_id("/"), 0, STATMOUNT_FS_TYPE, 0);
 	ASSERT_EQ(setns(e->orig_mntns, CLONE_NEWNS), 0);
 	ASSERT_NE(sm, NULL);
 	EXPECT_STREQ(sm->str + sm->fs_type, variant->name);
@@ -2213,27 +1874,27 @@ TEST_F(fstype, directory_root)
  */
 FIXTURE(limit) {
 	struct env e;
-	char saved[32];
+	long saved;
 };
 
 FIXTURE_SETUP(limit)
 {
-	self->saved[0] = '\0';
+	self->saved = -1;
 	env_setup(_metadata, &self->e);
-	ASSERT_EQ(read_str("/proc/sys/user/max_mnt_namespaces", self->saved,
-			   sizeof(self->saved)), 0);
+	self->saved = read_long(MAX_MNT_NAMESPACES);
+	ASSERT_GE(self->saved, 0);
 }
 
 FIXTURE_TEARDOWN_PARENT(limit)
 {
-	if (self->saved[0])
-		write_at(AT_FDCWD, "/proc/sys/user/max_mnt_namespaces", self->saved);
+	if (self->saved >= 0)
+		write_long(MAX_MNT_NAMESPACES, self->saved);
 	env_teardown(&self->e, true);
 }
 
-static int set_max_mntns(const char *val)
+static int set_max_mntns(long val)
 {
-	return write_at(AT_FDCWD, "/proc/sys/user/max_mnt_namespaces", val);
+	return write_long(MAX_MNT_NAMESPACES, val);
 }
 
 TEST_F(limit, initial_userns)
@@ -2248,7 +1909,7 @@ TEST_F(limit, initial_userns)
 	ctx2 = fs_context("tmpfs");
 	ASSERT_GE(ctx2, 0);
 
-	ASSERT_EQ(set_max_mntns("0"), 0);
+	ASSERT_EQ(set_max_mntns(0), 0);
 	EXPECT_OPEN_ERRNO(ENOSPC, open_tree_ns(e->dir, 0));
 	EXPECT_OPEN_ERRNO(ENOSPC, open_tree_ns(e->dir, AT_RECURSIVE));
 	EXPECT_OPEN_ERRNO(ENOSPC, open_tree_ns(tp(e, "b"), 0));
@@ -2286,7 +1947,7 @@ TEST_F(limit, initial_userns)
 	fd = open_tree_ns(e->dir, AT_RECURSIVE);
 	EXPECT_GE(fd, 0);
 	close(fd);
-	fd = tmpfs_ns(0);
+	fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 	EXPECT_GE(fd, 0);
 	close(fd);
 	close(ctx);
@@ -2311,8 +1972,8 @@ TEST_F(limit, userns_exact)
 	if (pid == 0) {
 		int ctx, fd, i;
 
-		CHILD_CHECK(enter_userns_flags(CLONE_NEWNS) == 0);
-		CHILD_RET(0, set_max_mntns("2"));
+		CHILD_CHECK(userns_unshare(CLONE_NEWNS) == 0);
+		CHILD_RET(0, set_max_mntns(2));
 		ctx = fs_context("tmpfs");
 		CHILD_CHECK(ctx >= 0);
 
@@ -2334,13 +1995,13 @@ TEST_F(limit, userns_exact)
 			/* copy_tree(): U is unbindable and locked */
 			CHILD_ERRNO(EPERM, open_tree_ns(e->dir, AT_RECURSIVE));
 		}
-		fd = tmpfs_ns(0);
+		fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 		CHILD_CHECK(fd >= 0);
 		CHILD_ERRNO(ENOSPC, open_tree_ns(tp(e, "b"), 0));
 		close(fd);
 		fd = open_tree_ns(tp(e, "a"), AT_RECURSIVE);
 		CHILD_CHECK(fd >= 0);
-		CHILD_ERRNO(ENOSPC, tmpfs_ns(0));
+		CHILD_ERRNO(ENOSPC, fsmount_tmpfs(FSMOUNT_NAMESPACE, 0));
 		_exit(0);
 	}
 	wait_child_ok(_metadata, pid);
@@ -2367,8 +2028,8 @@ TEST_F(limit, userns_exact_foreign)
 	if (pid == 0) {
 		int fd, i;
 
-		CHILD_CHECK(enter_userns_flags(0) == 0);
-		CHILD_RET(0, set_max_mntns("1"));
+		CHILD_CHECK(userns_unshare(0) == 0);
+		CHILD_RET(0, set_max_mntns(1));
 
 		fd = open_tree_ns(tp(e, "b"), 0);
 		CHILD_CHECK(fd >= 0);
@@ -2517,7 +2178,7 @@ static void check_new_proc(const FIXTURE_VARIANT(revealing) *variant,
 	struct statmount sm;
 
 	CHILD_RET(0, setns(fd, CLONE_NEWNS));
-	CHILD_RET(0, sm_get(mnt_id_of("/"), 0, &sm));
+	CHILD_RET(0, sm_get(get_unique_mnt_id("/"), 0, &sm));
 	CHILD_CHECK(sm.sb_magic == PROC_SUPER_MAGIC);
 	CHILD_CHECK(sm.mnt_attr == attr);
 	if (attr & MOUNT_ATTR_RDONLY) {
@@ -2558,18 +2219,16 @@ TEST_F(revealing, fsmount_proc)
 	pid = fork_flushed();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		int procfd, selffd, ctx, fd, status;
+		int procfd, ctx, fd, status;
 		pid_t inner;
 
 		/*
-		 * /proc/self for the id maps through a detached copy of /proc:
+		 * /proc for the id maps through a detached copy of it:
 		 * writable whatever the setup does to /proc, and no proc mount
 		 * of the namespace.
 		 */
 		procfd = sys_open_tree(AT_FDCWD, "/proc", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		CHILD_CHECK(procfd >= 0);
-		selffd = openat(procfd, "self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		CHILD_CHECK(selffd >= 0);
 		switch (variant->setup) {
 		case PROC_VISIBLE:
 			break;
@@ -2586,7 +2245,7 @@ TEST_F(revealing, fsmount_proc)
 		}
 
 		if (variant->userns) {
-			CHILD_CHECK(enter_userns_at(selffd, CLONE_NEWNS | CLONE_NEWPID) == 0);
+			CHILD_CHECK(userns_unshare_at(procfd, CLONE_NEWNS | CLONE_NEWPID) == 0);
 			/* the proc instance is that of the new pid namespace */
 			inner = fork_flushed();
 			CHILD_CHECK(inner >= 0);

@@ -30,9 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/magic.h>
-#include <linux/mount.h>
-#include <linux/nsfs.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -45,45 +42,20 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../utils.h"
-#include "../wrappers.h"
-#include "../statmount/statmount.h"
+#include "../mntns_util.h"
 #include "clone3/clone3_selftests.h"
 #include "kselftest_harness.h"
 
-#ifndef UNSHARE_EMPTY_MNTNS
-#define UNSHARE_EMPTY_MNTNS	0x00100000
-#endif
-#ifndef CLONE_EMPTY_MNTNS
-#define CLONE_EMPTY_MNTNS	(1ULL << 37)
-#endif
 #ifndef CLONE_CLEAR_SIGHAND
 #define CLONE_CLEAR_SIGHAND	(1ULL << 32)
 #endif
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP	(1ULL << 33)
-#endif
-#ifndef FSMOUNT_NAMESPACE
-#define FSMOUNT_NAMESPACE	0x00000002
-#endif
-#ifndef OPEN_TREE_NAMESPACE
-#define OPEN_TREE_NAMESPACE	(1 << 1)
-#endif
-#ifndef MOVE_MOUNT_BENEATH
-#define MOVE_MOUNT_BENEATH	0x00000200
-#endif
-#ifndef MOVE_MOUNT_SET_GROUP
-#define MOVE_MOUNT_SET_GROUP	0x00000100
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE		0x8000
 #endif
 
 #define USERNS_KNOB	"/proc/sys/kernel/unprivileged_userns_clone"
@@ -828,48 +800,9 @@ static void __attribute__((noreturn)) helper_wait(void)
 		pause();
 }
 
-/* The namespace we are in, from the mount we stand on (no /proc needed). */
-static uint64_t own_mntns_id(void)
-{
-	struct statmount sm = {};
-	struct statx sx;
-
-	if (statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &sx) ||
-	    statmount(sx.stx_mnt_id, 0, 0, STATMOUNT_MNT_NS_ID, &sm, sizeof(sm), 0) ||
-	    !(sm.mask & STATMOUNT_MNT_NS_ID))
-		return 0;
-	return sm.mnt_ns_id;
-}
-
-static ssize_t nr_own_mounts(void)
-{
-	static uint64_t list[4096];
-
-	return listmount(LSMT_ROOT, 0, 0, list, sizeof(list) / sizeof(list[0]), 0);
-}
-
-static bool in_empty_mntns(void)
-{
-	struct statfs sfs;
-
-	return statfs("/", &sfs) == 0 && sfs.f_type == NULL_FS_MAGIC &&
-	       nr_own_mounts() == 1;
-}
-
-static int tmpfs_context(void)
-{
-	int fd = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
-
-	if (fd >= 0 && sys_fsconfig(fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int open_tree_fd(int dfd, const char *path, unsigned int flags)
 {
-	return syscall(__NR_open_tree, dfd, path, flags | OPEN_TREE_CLOEXEC);
+	return sys_open_tree(dfd, path, flags | OPEN_TREE_CLOEXEC);
 }
 
 static pid_t spawn_helper(uint64_t flags, int *pidfd)
@@ -879,7 +812,7 @@ static pid_t spawn_helper(uint64_t flags, int *pidfd)
 		.pidfd = (uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	pid_t pid = syscall(__NR_clone3, &args, sizeof(args));
+	pid_t pid = sys_clone3(&args, sizeof(args));
 
 	if (pid == 0)
 		helper_wait();
@@ -904,13 +837,13 @@ static int make_fd(enum fd_kind kind)
 		close(CLOSED_FD);
 		return CLOSED_FD;
 	case FD_FSCTX:
-		fd = tmpfs_context();
+		fd = fs_context("tmpfs");
 		break;
 	case FD_FSCTX_BLANK:
 		fd = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
 		break;
 	case FD_FSCTX_USED:
-		fd = tmpfs_context();
+		fd = fs_context("tmpfs");
 		if (fd >= 0) {
 			int mfd = sys_fsmount(fd, FSMOUNT_CLOEXEC, 0);
 
@@ -935,11 +868,7 @@ static int make_fd(enum fd_kind kind)
 		fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 		break;
 	case FD_NSFS_NEW:
-		nsfd = tmpfs_context();
-		if (nsfd < 0)
-			return -2;
-		fd = sys_fsmount(nsfd, FSMOUNT_NAMESPACE | FSMOUNT_CLOEXEC, 0);
-		close(nsfd);
+		fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 		break;
 	case FD_NSFS_TREE:
 		fd = open_tree_fd(AT_FDCWD, "src", OPEN_TREE_NAMESPACE);
@@ -955,11 +884,7 @@ static int make_fd(enum fd_kind kind)
 		fd = pidfd;
 		break;
 	case FD_MNT_DETACHED:
-		nsfd = tmpfs_context();
-		if (nsfd < 0)
-			return -2;
-		fd = sys_fsmount(nsfd, FSMOUNT_CLOEXEC, 0);
-		close(nsfd);
+		fd = fsmount_tmpfs(0, 0);
 		break;
 	case FD_TREE:
 		fd = open_tree_fd(AT_FDCWD, "src", OPEN_TREE_CLONE);
@@ -1031,7 +956,7 @@ static int enter(enum priv priv)
 			return -1;
 		return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	case IN_EMPTY_MNTNS:
-		return syscall(__NR_unshare, UNSHARE_EMPTY_MNTNS);
+		return unshare(UNSHARE_EMPTY_MNTNS);
 	case IN_CHROOT:
 		if (chroot("src"))
 			return -1;
@@ -1083,7 +1008,7 @@ static long do_clone3(const struct row *r, uint64_t parent_ns)
 	u.args.parent_tid = (uintptr_t)&parent_tid;
 	if (r->tail)
 		u.bytes[size - 1] = 1;
-	pid = syscall(__NR_clone3, r->null_args ? NULL : &u, size);
+	pid = sys_clone3(r->null_args ? NULL : &u.args, size);
 	if (pid == 0)
 		clone_child(r, parent_ns);
 	return pid;
@@ -1107,7 +1032,7 @@ static long do_call(const struct row *r, int fd1, int fd2)
 	case C_FSMOUNT:
 		return sys_fsmount(fd1, r->flags, r->attr);
 	case C_OPEN_TREE:
-		return syscall(__NR_open_tree, fd1, r->path1, (unsigned int)r->flags);
+		return sys_open_tree(fd1, r->path1, r->flags);
 	case C_MOVE_MOUNT:
 		return sys_move_mount(fd1, r->path1, fd2, r->path2, r->flags);
 	case C_SETNS:
@@ -1155,7 +1080,7 @@ static bool moved_beneath(const struct row *r, int fd1, int fd2, char *msg,
 static bool post_check(const struct row *r, long ret, int fd1, int fd2,
 		       uint64_t ns_before, char *msg, size_t len)
 {
-	uint64_t id = 0;
+	uint64_t id;
 	int status;
 
 	if (r->call == C_CLONE3 || r->call == C_CLONE) {
@@ -1187,7 +1112,8 @@ static bool post_check(const struct row *r, long ret, int fd1, int fd2,
 		snprintf(msg, len, "not a mount namespace fd");
 		return false;
 	case POST_IN_FD_NS:
-		if (ioctl(fd1, NS_GET_MNTNS_ID, &id) == 0 && id && id == own_mntns_id())
+		id = nsfd_mntns_id(fd1);
+		if (id && id == own_mntns_id())
 			return true;
 		snprintf(msg, len, "not in the namespace of the fd");
 		return false;
@@ -1264,40 +1190,6 @@ FIXTURE_VARIANT_ADD(bad_input, open_tree) TABLE(open_tree_rows);
 FIXTURE_VARIANT_ADD(bad_input, move_mount) TABLE(move_mount_rows);
 FIXTURE_VARIANT_ADD(bad_input, setns) TABLE(setns_rows);
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, strlen(val));
-	close(fd);
-	return ret == (ssize_t)strlen(val) ? 0 : -1;
-}
-
-static long read_long(const char *path)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t ret;
-
-	if (fd < 0)
-		return -1;
-	ret = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return ret > 0 ? strtol(buf, NULL, 10) : -1;
-}
-
-static int make_file(const char *path)
-{
-	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return -1;
-	return close(fd);
-}
-
 FIXTURE_SETUP(bad_input)
 {
 	struct ctx *c = &self->ctx;
@@ -1309,11 +1201,8 @@ FIXTURE_SETUP(bad_input)
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->res);
 
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	strcpy(c->base, "/tmp/mntns_bad.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(c->base));
-	ASSERT_EQ(0, mount("tmpfs", c->base, "tmpfs", 0, "mode=0755"));
+	private_tmpfs_dir(_metadata, c->base, "mode=0755");
 	ASSERT_EQ(0, chdir(c->base));
 	ASSERT_EQ(0, mkdir("src", 0755));
 	ASSERT_EQ(0, mkdir("plain", 0755));
@@ -1321,9 +1210,9 @@ FIXTURE_SETUP(bad_input)
 	ASSERT_EQ(0, mkdir("sub", 0755));
 	ASSERT_EQ(0, mkdir("ub", 0755));
 	ASSERT_EQ(0, mkdir("gone", 0755));
-	ASSERT_EQ(0, make_file("file"));
-	ASSERT_EQ(0, make_file("file2"));
-	ASSERT_EQ(0, make_file("fmnt"));
+	ASSERT_EQ(0, create_file("file", ""));
+	ASSERT_EQ(0, create_file("file2", ""));
+	ASSERT_EQ(0, create_file("fmnt", ""));
 	ASSERT_EQ(0, symlink("src", "link"));
 	ASSERT_EQ(0, mount("tmpfs", "mnt", "tmpfs", 0, NULL));
 	ASSERT_EQ(0, mount("tmpfs", "sub", "tmpfs", 0, NULL));
@@ -1335,12 +1224,8 @@ FIXTURE_SETUP(bad_input)
 
 FIXTURE_TEARDOWN(bad_input)
 {
-	char buf[24];
-
-	if (self->knob >= 0) {
-		snprintf(buf, sizeof(buf), "%ld", self->knob);
-		EXPECT_EQ(0, write_str(USERNS_KNOB, buf));
-	}
+	if (self->knob >= 0)
+		EXPECT_EQ(0, write_long(USERNS_KNOB, self->knob));
 	if (self->ctx.base[0]) {
 		if (chdir("/") == 0 && umount2(self->ctx.base, MNT_DETACH) == 0)
 			rmdir(self->ctx.base);
@@ -1373,7 +1258,7 @@ TEST_F(bad_input, table)
 					continue;
 				}
 			} else {
-				ASSERT_EQ(0, write_str(USERNS_KNOB, r->knob ? "1" : "0"));
+				ASSERT_EQ(0, write_long(USERNS_KNOB, r->knob));
 			}
 		}
 
@@ -1384,12 +1269,8 @@ TEST_F(bad_input, table)
 			row_child(r, &self->ctx, res);
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 
-		if (r->knob >= 0 && self->knob >= 0) {
-			char buf[24];
-
-			snprintf(buf, sizeof(buf), "%ld", self->knob);
-			ASSERT_EQ(0, write_str(USERNS_KNOB, buf));
-		}
+		if (r->knob >= 0 && self->knob >= 0)
+			ASSERT_EQ(0, write_long(USERNS_KNOB, self->knob));
 
 		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			TH_LOG("row %zu: %s: child status 0x%x", i, r->what, status);

@@ -44,9 +44,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
-#include <linux/mount.h>
-#include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -59,34 +56,15 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../utils.h"
-#include "../wrappers.h"
-#include "../statmount/statmount.h"
+#include "../mntns_util.h"
 #include "../mntns_accounting.h"
 #include "clone3/clone3_selftests.h"
 #include "kselftest_harness.h"
-
-#ifndef UNSHARE_EMPTY_MNTNS
-#define UNSHARE_EMPTY_MNTNS	0x00100000
-#endif
-#ifndef CLONE_EMPTY_MNTNS
-#define CLONE_EMPTY_MNTNS	(1ULL << 37)
-#endif
-#ifndef FSMOUNT_NAMESPACE
-#define FSMOUNT_NAMESPACE	0x00000002
-#endif
-#ifndef OPEN_TREE_NAMESPACE
-#define OPEN_TREE_NAMESPACE	(1 << 1)
-#endif
-#ifndef MOVE_MOUNT_BENEATH
-#define MOVE_MOUNT_BENEATH	0x00000200
-#endif
 
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
@@ -122,34 +100,17 @@ static int id_of(const char *path, struct id_of *id)
 	return 0;
 }
 
-static int fd_mnt_id(int fd, uint64_t *mnt_id)
+/* The mount namespace of the task (its nsproxy), not that of its root */
+static uint64_t task_mntns_id(void)
 {
-	struct statx sx;
-
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &sx))
-		return -1;
-	*mnt_id = sx.stx_mnt_id;
-	return 0;
-}
-
-static uint64_t own_mntns_id(void)
-{
-	uint64_t id = 0;
 	int fd = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	uint64_t id;
 
 	if (fd < 0)
 		return 0;
-	if (ioctl(fd, NS_GET_MNTNS_ID, &id))
-		id = 0;
+	id = nsfd_mntns_id(fd);
 	close(fd);
 	return id;
-}
-
-static ssize_t nr_own_mounts(void)
-{
-	static uint64_t list[4096];
-
-	return listmount(LSMT_ROOT, 0, 0, list, sizeof(list) / sizeof(list[0]), 0);
 }
 
 static long nr_mountinfo_lines(void)
@@ -170,8 +131,8 @@ static long nr_mountinfo_lines(void)
 
 static int caller_state(struct caller_state *s)
 {
-	s->mntns_id = own_mntns_id();
-	s->nr_mounts = nr_own_mounts();
+	s->mntns_id = task_mntns_id();
+	s->nr_mounts = count_mounts();
 	s->nr_mountinfo = nr_mountinfo_lines();
 	if (!s->mntns_id || s->nr_mounts < 0 || s->nr_mountinfo < 0)
 		return -1;
@@ -240,21 +201,14 @@ static void close_fd(struct fi_ctx *c)
 /* A fresh tmpfs context: a failed fsmount() may have used it up. */
 static int prepare_fs_context(struct fi_ctx *c)
 {
-	c->fd = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (c->fd < 0)
-		return -1;
-	if (sys_fsconfig(c->fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
-		close_fd(c);
-		return -1;
-	}
-	return 0;
+	c->fd = fs_context("tmpfs");
+	return c->fd < 0 ? -1 : 0;
 }
 
 /* The detached tree to move: a clone of base/src (the root-switch recipe). */
 static int prepare_tree(struct fi_ctx *c)
 {
-	c->fd = syscall(__NR_open_tree, -EBADF, c->src,
-			OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	c->fd = sys_open_tree(-EBADF, c->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	return c->fd < 0 ? -1 : 0;
 }
 
@@ -304,22 +258,12 @@ static long call_unshare_empty(struct fi_ctx *c)
 	return syscall(__NR_unshare, UNSHARE_EMPTY_MNTNS);
 }
 
-static bool in_empty_mntns(void)
-{
-	struct statfs sfs;
-
-	/* copy_mnt_ns(): only the clone of the nullfs root, root and cwd on it */
-	return statfs("/", &sfs) == 0 && sfs.f_type == NULL_FS_MAGIC &&
-	       statfs(".", &sfs) == 0 && sfs.f_type == NULL_FS_MAGIC &&
-	       nr_own_mounts() == 1;
-}
-
 static void check_unshare_empty(struct __test_metadata *_metadata,
 				struct fi_ctx *c, long ret)
 {
 	EXPECT_EQ(0, ret);
 	EXPECT_TRUE(in_empty_mntns());
-	EXPECT_NE(c->mntns_before, own_mntns_id());
+	EXPECT_NE(c->mntns_before, task_mntns_id());
 }
 
 /* -- clone3(CLONE_EMPTY_MNTNS) -- */
@@ -357,14 +301,14 @@ static long call_fsmount_ns(struct fi_ctx *c)
 
 static long call_open_tree_ns(struct fi_ctx *c)
 {
-	return syscall(__NR_open_tree, AT_FDCWD, c->src,
-		       OPEN_TREE_NAMESPACE | OPEN_TREE_CLOEXEC);
+	return sys_open_tree(AT_FDCWD, c->src,
+			     OPEN_TREE_NAMESPACE | OPEN_TREE_CLOEXEC);
 }
 
 static long call_open_tree_ns_rec(struct fi_ctx *c)
 {
-	return syscall(__NR_open_tree, AT_FDCWD, c->base,
-		       OPEN_TREE_NAMESPACE | AT_RECURSIVE | OPEN_TREE_CLOEXEC);
+	return sys_open_tree(AT_FDCWD, c->base,
+			     OPEN_TREE_NAMESPACE | AT_RECURSIVE | OPEN_TREE_CLOEXEC);
 }
 
 /*
@@ -421,7 +365,8 @@ static void check_beneath_root(struct __test_metadata *_metadata,
 	uint64_t moved;
 
 	ASSERT_EQ(0, ret);
-	ASSERT_EQ(0, fd_mnt_id(c->fd, &moved));
+	moved = mnt_id_fd(c->fd);
+	ASSERT_NE(0, moved);
 	/* the old root sits on top of the mount we moved */
 	ASSERT_EQ(0, id_of("/", &root));
 	ASSERT_EQ(0, statmount(root.mnt_id, 0, 0, STATMOUNT_MNT_BASIC, &sm,
@@ -459,7 +404,8 @@ static void check_beneath_locked(struct __test_metadata *_metadata,
 	uint64_t moved;
 
 	ASSERT_EQ(0, ret);
-	ASSERT_EQ(0, fd_mnt_id(c->fd, &moved));
+	moved = mnt_id_fd(c->fd);
+	ASSERT_NE(0, moved);
 	/*
 	 * attach_recursive_mnt(): the moved mount took over the lock of the
 	 * mount it went under, which is free to go now.
@@ -764,7 +710,7 @@ static void run_sweep(struct __test_metadata *_metadata,
 	st->next_n = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
-	start.active = nr_active_mntns();
+	start.active = count_mntns();
 	start.charged = mntns_ucount(max_mntns);
 	ASSERT_GT(start.active, 0);
 	ASSERT_GT(start.charged, 0);
@@ -790,10 +736,10 @@ static void run_sweep(struct __test_metadata *_metadata,
 
 		while (read(from_w[0], &msg, sizeof(msg)) == sizeof(msg)) {
 			if (msg.kind == MSG_READY) {
-				w.active = nr_active_mntns();
+				w.active = count_mntns();
 				w.charged = mntns_ucount(max_mntns);
 			} else {
-				EXPECT_EQ(w.active, nr_active_mntns())
+				EXPECT_EQ(w.active, count_mntns())
 					TH_LOG("n=%d: active mount namespaces", msg.n);
 				EXPECT_TRUE(mntns_ucount_is(w.charged, max_mntns))
 					TH_LOG("n=%d: mount namespaces charged: not %ld (now %ld)",
@@ -810,7 +756,7 @@ static void run_sweep(struct __test_metadata *_metadata,
 			TH_LOG("%s: worker %d ended with status 0x%x at n=%d",
 			       path->what, pid, status, st->next_n - 1);
 		/* once the worker is gone, so is everything it made */
-		EXPECT_EQ(start.active, nr_active_mntns())
+		EXPECT_EQ(start.active, count_mntns())
 			TH_LOG("after worker %d: active mount namespaces", st->workers);
 		EXPECT_TRUE(mntns_ucount_is(start.charged, max_mntns))
 			TH_LOG("after worker %d: charged mount namespaces %ld, expected %ld",
@@ -883,7 +829,7 @@ static int write_knob(const char *knob, const char *val)
 	char path[128];
 
 	snprintf(path, sizeof(path), FAILSLAB "%s", knob);
-	return acct_write_file(path, val);
+	return write_file(path, val);
 }
 
 FIXTURE_SETUP(sweep)
@@ -903,15 +849,12 @@ FIXTURE_SETUP(sweep)
 	self->configured = true;
 	for (int i = 0; i < 3; i++)
 		ASSERT_EQ(0, write_knob(failslab_knobs[i], failslab_sweep[i]));
-	self->max_mntns = acct_read_long(MAX_MNT_NAMESPACES);
+	self->max_mntns = read_long(MAX_MNT_NAMESPACES);
 	ASSERT_GT(self->max_mntns, 0);
 
 	/* our own mount namespace, private, with a tmpfs to work in */
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	strcpy(c->base, BASE_TEMPLATE);
-	ASSERT_NE(NULL, mkdtemp(c->base));
-	ASSERT_EQ(0, mount("tmpfs", c->base, "tmpfs", 0, NULL));
+	private_tmpfs_dir(_metadata, c->base, NULL);
 	snprintf(c->src, sizeof(c->src), "%s/src", c->base);
 	snprintf(c->sub, sizeof(c->sub), "%s/sub", c->base);
 	snprintf(c->locked, sizeof(c->locked), "%s/locked", c->base);
@@ -962,15 +905,7 @@ FIXTURE_TEARDOWN(leaks) {}
 
 TEST_F_TIMEOUT(leaks, kmemleak_after_sweeps, 120)
 {
-	char *report = NULL;
-	long ours, others;
-
-	ASSERT_EQ(0, kmemleak_scan()) TH_LOG("kmemleak scan: %s", strerror(errno));
-	ours = kmemleak_our_reports(&report, 16384, &others);
-	ASSERT_GE(ours, 0);
-	ksft_print_msg("kmemleak: %ld leak(s) of ours, %ld of others\n", ours, others);
-	EXPECT_EQ(0, ours) TH_LOG("leaked:\n%s", report ? report : "");
-	free(report);
+	expect_no_kmemleak(_metadata);
 }
 
 TEST_HARNESS_MAIN

@@ -30,10 +30,6 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/magic.h>
-#include <linux/mount.h>
-#include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -41,39 +37,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../utils.h"
-#include "../wrappers.h"
-#include "../statmount/statmount.h"
+#include "../mntns_util.h"
 #include "../mntns_accounting.h"
 #include "clone3/clone3_selftests.h"
 #include "kselftest_harness.h"
-
-#ifndef UNSHARE_EMPTY_MNTNS
-#define UNSHARE_EMPTY_MNTNS	0x00100000
-#endif
-#ifndef CLONE_EMPTY_MNTNS
-#define CLONE_EMPTY_MNTNS	(1ULL << 37)
-#endif
-#ifndef FSMOUNT_NAMESPACE
-#define FSMOUNT_NAMESPACE	0x00000002
-#endif
-#ifndef OPEN_TREE_NAMESPACE
-#define OPEN_TREE_NAMESPACE	(1 << 1)
-#endif
-#ifndef MOVE_MOUNT_BENEATH
-#define MOVE_MOUNT_BENEATH	0x00000200
-#endif
 
 #define NR_WORKERS		4
 #define DEFAULT_SECONDS		30
@@ -122,69 +96,10 @@ static void __attribute__((noreturn)) child_fail(int op, int step)
 	_exit(1);
 }
 
+/* Did the child @pid (the result of a fork()) exit with 0? */
 static bool reap(pid_t pid)
 {
-	int status;
-
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return false;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-static ssize_t nr_own_mounts(void)
-{
-	static uint64_t list[4096];
-
-	return listmount(LSMT_ROOT, 0, 0, list, sizeof(list) / sizeof(list[0]), 0);
-}
-
-static uint64_t mntns_id_of(int fd)
-{
-	uint64_t id = 0;
-
-	if (ioctl(fd, NS_GET_MNTNS_ID, &id))
-		return 0;
-	return id;
-}
-
-/*
- * The namespace we are in, from the mount we stand on: /proc need not be
- * there (the namespaces of fsmount() and open_tree() have no /proc).
- */
-static uint64_t own_mntns_id(void)
-{
-	struct statmount sm = {};
-	struct statx sx;
-
-	if (statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &sx) ||
-	    statmount(sx.stx_mnt_id, 0, 0, STATMOUNT_MNT_NS_ID, &sm,
-		      sizeof(sm), 0) ||
-	    !(sm.mask & STATMOUNT_MNT_NS_ID))
-		return 0;
-	return sm.mnt_ns_id;
-}
-
-static long statfs_type(const char *path)
-{
-	struct statfs sfs;
-
-	return statfs(path, &sfs) ? -1 : (long)sfs.f_type;
-}
-
-static int tmpfs_mount_fd(unsigned int flags)
-{
-	int fsfd, fd;
-
-	fsfd = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (fsfd < 0)
-		return -1;
-	if (sys_fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
-		close(fsfd);
-		return -1;
-	}
-	fd = sys_fsmount(fsfd, flags | FSMOUNT_CLOEXEC, 0);
-	close(fsfd);
-	return fd;
+	return pid > 0 && wait_for_pid(pid) == 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -212,12 +127,12 @@ static bool op_unshare_empty(struct stress_ctx *c)
 	if (pid == 0) {
 		int fd;
 
-		if (syscall(__NR_unshare, UNSHARE_EMPTY_MNTNS))
+		if (unshare(UNSHARE_EMPTY_MNTNS))
 			child_fail(op, 1);
-		if (nr_own_mounts() != 1 || statfs_type("/") != NULL_FS_MAGIC)
+		if (!in_empty_mntns())
 			child_fail(op, 2);
 		/* a detached tmpfs: an anonymous namespace of its own */
-		fd = tmpfs_mount_fd(0);
+		fd = fsmount_tmpfs(0, 0);
 		if (fd < 0)
 			child_fail(op, 3);
 		if (sys_move_mount(fd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH))
@@ -225,7 +140,7 @@ static bool op_unshare_empty(struct stress_ctx *c)
 		if (fchdir(fd) || chroot("."))
 			child_fail(op, 5);
 		if (mkdir("/etc", 0755) || statfs_type("/") != TMPFS_MAGIC ||
-		    nr_own_mounts() != 1)
+		    count_mounts() != 1)
 			child_fail(op, 6);
 		_exit(0);
 	}
@@ -238,10 +153,10 @@ static bool op_clone3_empty(struct stress_ctx *c)
 		.flags = CLONE_EMPTY_MNTNS,
 		.exit_signal = SIGCHLD,
 	};
-	pid_t pid = syscall(__NR_clone3, &args, sizeof(args));
+	pid_t pid = sys_clone3(&args, sizeof(args));
 
 	if (pid == 0) {
-		if (nr_own_mounts() != 1 || statfs_type("/") != NULL_FS_MAGIC)
+		if (!in_empty_mntns())
 			child_fail(OP_CLONE3_EMPTY, 2);
 		_exit(0);
 	}
@@ -253,7 +168,7 @@ static bool op_clone3_empty(struct stress_ctx *c)
 /* setns() into the namespace of @nsfd, look around, come back */
 static bool visit_ns(struct stress_ctx *c, int op, int nsfd, long root_magic)
 {
-	uint64_t id = mntns_id_of(nsfd);
+	uint64_t id = nsfd_mntns_id(nsfd);
 	bool ok = true;
 
 	if (!id)
@@ -261,7 +176,7 @@ static bool visit_ns(struct stress_ctx *c, int op, int nsfd, long root_magic)
 	if (setns(nsfd, CLONE_NEWNS))
 		return op_fail(op, 11);
 	if (own_mntns_id() != id || statfs_type("/") != root_magic ||
-	    nr_own_mounts() < 1)
+	    count_mounts() < 1)
 		ok = op_fail(op, 12);
 	if (setns(c->orig_mntns, CLONE_NEWNS)) {
 		/* nothing else can work from here */
@@ -275,7 +190,7 @@ static bool visit_ns(struct stress_ctx *c, int op, int nsfd, long root_magic)
 
 static bool op_fsmount_ns(struct stress_ctx *c)
 {
-	int fd = tmpfs_mount_fd(FSMOUNT_NAMESPACE);
+	int fd = fsmount_tmpfs(FSMOUNT_NAMESPACE, 0);
 	bool ok;
 
 	if (fd < 0)
@@ -288,8 +203,8 @@ static bool op_fsmount_ns(struct stress_ctx *c)
 static bool open_tree_ns(struct stress_ctx *c, int op, const char *path,
 			 unsigned int flags)
 {
-	int fd = syscall(__NR_open_tree, AT_FDCWD, path,
-			 OPEN_TREE_NAMESPACE | OPEN_TREE_CLOEXEC | flags);
+	int fd = sys_open_tree(AT_FDCWD, path,
+			       OPEN_TREE_NAMESPACE | OPEN_TREE_CLOEXEC | flags);
 	bool ok;
 
 	if (fd < 0)
@@ -317,14 +232,14 @@ static bool op_beneath_root(struct stress_ctx *c)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		struct statx sx_fd, sx_root;
+		uint64_t id;
 		int fd;
 
 		if (unshare(CLONE_NEWNS) ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 			child_fail(op, 1);
-		fd = syscall(__NR_open_tree, -EBADF, c->src,
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		fd = sys_open_tree(-EBADF, c->src,
+				   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (fd < 0)
 			child_fail(op, 2);
 		if (sys_move_mount(fd, "", AT_FDCWD, "/",
@@ -334,9 +249,8 @@ static bool op_beneath_root(struct stress_ctx *c)
 			child_fail(op, 4);
 		if (fchdir(fd) || chroot("."))
 			child_fail(op, 5);
-		if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &sx_fd) ||
-		    statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &sx_root) ||
-		    sx_fd.stx_mnt_id != sx_root.stx_mnt_id)
+		id = mnt_id_fd(fd);
+		if (!id || id != get_unique_mnt_id("/"))
 			child_fail(op, 6);
 		_exit(0);
 	}
@@ -407,7 +321,7 @@ stress_worker(struct stress_ctx *c, struct worker_stats *ws, int worker,
 	stats_of_worker = ws;
 	c->worker = worker;
 	c->orig_mntns = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	c->orig_mntns_id = mntns_id_of(c->orig_mntns);
+	c->orig_mntns_id = nsfd_mntns_id(c->orig_mntns);
 	if (c->orig_mntns < 0 || !c->orig_mntns_id)
 		_exit(3);
 
@@ -448,15 +362,12 @@ FIXTURE_SETUP(stress)
 	}
 	env = getenv("MNTNS_STRESS_SEED");
 	self->seed = env && *env ? strtoul(env, NULL, 0) : (unsigned int)time(NULL);
-	self->max_mntns = acct_read_long(MAX_MNT_NAMESPACES);
+	self->max_mntns = read_long(MAX_MNT_NAMESPACES);
 	ASSERT_GT(self->max_mntns, 0);
 
 	/* our own mount namespace, private, with a tmpfs to work in */
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	strcpy(c->base, "/tmp/mntns_stress.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(c->base));
-	ASSERT_EQ(0, mount("tmpfs", c->base, "tmpfs", 0, NULL));
+	private_tmpfs_dir(_metadata, c->base, NULL);
 	snprintf(c->src, sizeof(c->src), "%s/src", c->base);
 	ASSERT_EQ(0, mkdir(c->src, 0755));
 	for (int i = 0; i < NR_WORKERS; i++) {
@@ -476,13 +387,13 @@ FIXTURE_TEARDOWN(stress)
 /* A mount namespace made now: its id, minus one, counts all made before. */
 static uint64_t next_ns_id(struct stress_ctx *c)
 {
-	int fd = syscall(__NR_open_tree, AT_FDCWD, c->src,
-			 OPEN_TREE_NAMESPACE | OPEN_TREE_CLOEXEC);
+	int fd = sys_open_tree(AT_FDCWD, c->src,
+			       OPEN_TREE_NAMESPACE | OPEN_TREE_CLOEXEC);
 	uint64_t id;
 
 	if (fd < 0)
 		return 0;
-	id = mntns_id_of(fd);
+	id = nsfd_mntns_id(fd);
 	close(fd);
 	return id;
 }
@@ -504,8 +415,8 @@ TEST_F_TIMEOUT(stress, mixed, MAX_SECONDS + 120)
 	ASSERT_NE(MAP_FAILED, ws);
 	memset(ws, 0, sizeof(*ws) * NR_WORKERS);
 
-	mounts0 = nr_own_mounts();
-	active0 = nr_active_mntns();
+	mounts0 = count_mounts();
+	active0 = count_mntns();
 	charged0 = mntns_ucount(self->max_mntns);
 	ASSERT_GT(mounts0, 0);
 	ASSERT_GT(active0, 0);
@@ -561,7 +472,7 @@ TEST_F_TIMEOUT(stress, mixed, MAX_SECONDS + 120)
 		       2 * (ok[OP_FSMOUNT_NS] + ok[OP_OPEN_TREE_NS] +
 			    ok[OP_OPEN_TREE_NS_REC]));
 
-	active1 = nr_active_mntns();
+	active1 = count_mntns();
 	charged1 = mntns_ucount(self->max_mntns);
 	ksft_print_msg("mount namespaces created: %ld by the operations, %llu by the ids\n",
 		       created, (unsigned long long)(id1 - id0 - 1));
@@ -571,23 +482,12 @@ TEST_F_TIMEOUT(stress, mixed, MAX_SECONDS + 120)
 	EXPECT_EQ(created, (long)(id1 - id0 - 1));
 	EXPECT_EQ(active0, active1);
 	EXPECT_EQ(charged0, charged1);
-	EXPECT_EQ(mounts0, nr_own_mounts());
+	EXPECT_EQ(mounts0, count_mounts());
 
-	if (kmemleak_available()) {
-		char *report = NULL;
-		long ours, others;
-
-		ASSERT_EQ(0, kmemleak_scan())
-			TH_LOG("kmemleak scan: %s", strerror(errno));
-		ours = kmemleak_our_reports(&report, 16384, &others);
-		ASSERT_GE(ours, 0);
-		ksft_print_msg("kmemleak: %ld leak(s) of ours, %ld of others\n",
-			       ours, others);
-		EXPECT_EQ(0, ours) TH_LOG("leaked:\n%s", report ? report : "");
-		free(report);
-	} else {
+	if (kmemleak_available())
+		expect_no_kmemleak(_metadata);
+	else
 		ksft_print_msg("kmemleak: not available, no leak scan\n");
-	}
 	munmap(ws, sizeof(*ws) * NR_WORKERS);
 }
 

@@ -55,43 +55,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../utils.h"
-#include "../wrappers.h"
-#include "../statmount/statmount.h"
+#include "../mntns_util.h"
 #include "kselftest_harness.h"
 #include "../expect_errno.h"
-
-#ifndef MOVE_MOUNT_BENEATH
-#define MOVE_MOUNT_BENEATH	0x00000200
-#endif
-
-#ifndef MOVE_MOUNT_SET_GROUP
-#define MOVE_MOUNT_SET_GROUP	0x00000100
-#endif
-
-#ifndef UNSHARE_EMPTY_MNTNS
-#define UNSHARE_EMPTY_MNTNS	0x00100000
-#endif
-
-#ifndef FSOPEN_CLOEXEC
-#define FSOPEN_CLOEXEC		0x00000001
-#endif
-
-#ifndef FSMOUNT_CLOEXEC
-#define FSMOUNT_CLOEXEC		0x00000001
-#endif
-
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE		0x8000
-#endif
-
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC		0x01021994
-#endif
-
-#ifndef PROC_SUPER_MAGIC
-#define PROC_SUPER_MAGIC	0x9fa0
-#endif
 
 /* The ids the test runs as, outside its user namespace. */
 #define TEST_UID		1000
@@ -100,24 +66,6 @@
 #define BENEATH_FD		(MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_BENEATH)
 
 #define SECRET			"SECRET"
-
-/*
- * For processes forked by a test: a failed check is reported on stderr
- * and ends the child with a non-zero status, which the test asserts on.
- */
-#define CHILD_CHECK(_cond) do {						\
-	if (!(_cond)) {							\
-		fprintf(stderr, "# %s:%d: child check failed: %s "	\
-			"(errno %d: %s)\n", __FILE__, __LINE__, #_cond,	\
-			errno, strerror(errno));			\
-		_exit(1);						\
-	}								\
-} while (0)
-
-#define CHILD_ERRNO(_errno, _expr) do {					\
-	errno = 0;							\
-	CHILD_CHECK((long)(_expr) == -1 && errno == (_errno));		\
-} while (0)
 
 /* Fixture set-up steps: any failure ends the test early. */
 #define SETUP(_expr) \
@@ -160,24 +108,6 @@ static int mkdir_mode(const char *path, mode_t mode)
 	return chmod(path, mode);
 }
 
-/* Does @path (relative to @dfd) read exactly @want? */
-static bool file_is(int dfd, const char *path, const char *want)
-{
-	char buf[256];
-	ssize_t n;
-	int fd;
-
-	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
-	return strcmp(buf, want) == 0;
-}
-
 /* A path whose file must stay unreachable: it must not even be found. */
 #define EXPECT_HIDDEN(_path) \
 	EXPECT_OPEN_ERRNO(ENOENT, open((_path), O_RDONLY | O_CLOEXEC))
@@ -201,17 +131,8 @@ static int mount_tmpfs(const char *path)
 /* A detached tmpfs (fsopen/fsmount) holding @name with content @name. */
 static int new_tmpfs_fd(const char *name)
 {
-	int fs_fd, mnt_fd;
+	int mnt_fd = fsmount_tmpfs(0, 0);
 
-	fs_fd = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (fs_fd < 0)
-		return -1;
-	if (sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
-		close(fs_fd);
-		return -1;
-	}
-	mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
-	close(fs_fd);
 	if (mnt_fd < 0)
 		return -1;
 	if (name && put_file_at(mnt_fd, name, name)) {
@@ -219,28 +140,6 @@ static int new_tmpfs_fd(const char *name)
 		return -1;
 	}
 	return mnt_fd;
-}
-
-static uint64_t mnt_id_fd(int fd)
-{
-	struct statx sx;
-
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &sx))
-		return 0;
-	if (!(sx.stx_mask & STATX_MNT_ID_UNIQUE))
-		return 0;
-	return sx.stx_mnt_id;
-}
-
-static uint64_t mnt_id_path(const char *path)
-{
-	struct statx sx;
-
-	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID_UNIQUE, &sx))
-		return 0;
-	if (!(sx.stx_mask & STATX_MNT_ID_UNIQUE))
-		return 0;
-	return sx.stx_mnt_id;
 }
 
 /* The unique id of the parent of mount @id, 0 if statmount() fails. */
@@ -274,24 +173,6 @@ static int move_beneath_path(const char *from, const char *to)
 	return sys_move_mount(AT_FDCWD, from, AT_FDCWD, to, MOVE_MOUNT_BENEATH);
 }
 
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (!WIFEXITED(status))
-		return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	return WEXITSTATUS(status);
-}
-
-static pid_t fork_flush(void)
-{
-	fflush(stdout);
-	fflush(stderr);
-	return fork();
-}
-
 /*
  * Lock probe that changes nothing: in a copy of our mount namespace (same
  * user namespace, so copy_tree() carries MNT_LOCKED over unchanged and
@@ -302,7 +183,7 @@ static pid_t fork_flush(void)
  */
 static int lock_probe(const char *path, int skip)
 {
-	pid_t pid = fork_flush();
+	pid_t pid = fork_flushed();
 
 	if (pid < 0)
 		return -1;
@@ -322,7 +203,7 @@ static int lock_probe(const char *path, int skip)
 			_exit(0);
 		_exit(errno == EINVAL ? 1 : 9);
 	}
-	switch (wait_child(pid)) {
+	switch (wait_for_pid(pid)) {
 	case 0:
 		return 0;
 	case 1:
@@ -339,20 +220,6 @@ static int lock_probe(const char *path, int skip)
 #define EXPECT_UNLOCKED(_path, _skip) \
 	EXPECT_EQ(0, lock_probe((_path), (_skip))) \
 		TH_LOG("mount %d below the top at %s is locked", (_skip), (_path))
-
-/* uid_map/gid_map of the current process for its new user namespace */
-static int map_self(uid_t outer_uid, gid_t outer_gid)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof(buf), "0 %u 1", outer_uid);
-	if (write_file("/proc/self/uid_map", buf))
-		return -1;
-	if (write_file("/proc/self/setgroups", "deny"))
-		return -1;
-	snprintf(buf, sizeof(buf), "0 %u 1", outer_gid);
-	return write_file("/proc/self/gid_map", buf);
-}
 
 /*
  * A process that sits in a mount namespace: with @new_ns one newer than
@@ -372,7 +239,7 @@ static int ns_holder_start(struct ns_holder *h, bool new_ns)
 
 	if (pipe2(hold, O_CLOEXEC) || pipe2(ready, O_CLOEXEC))
 		return -1;
-	h->pid = fork_flush();
+	h->pid = fork_flushed();
 	if (h->pid < 0)
 		return -1;
 	if (h->pid == 0) {
@@ -402,7 +269,7 @@ static void ns_holder_stop(struct ns_holder *h)
 	/* an open nsfs fd keeps the namespace and its mounts alive too */
 	close(h->nsfd);
 	close(h->release);
-	wait_child(h->pid);
+	wait_for_pid(h->pid);
 }
 
 /* ------------------------------------------------------------------ */
@@ -510,8 +377,7 @@ static void world_setup(struct __test_metadata *_metadata)
 	SETUP(setresuid(TEST_UID, TEST_UID, TEST_UID));
 	/* /proc/self/{uid,gid}_map belong to a dumpable process only */
 	SETUP(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));
-	SETUP(unshare(CLONE_NEWUSER | CLONE_NEWNS));
-	SETUP(map_self(TEST_UID, TEST_GID));
+	SETUP(userns_unshare(CLONE_NEWNS));
 
 	/* sanity: what we built is inherited and locked */
 	ASSERT_TRUE(file_is(AT_FDCWD, "/w/a/cover", "B"));
@@ -620,7 +486,7 @@ TEST_F(beneath, refuse_target_without_parent)
 	EXPECT_ERRNO(EINVAL, sys_move_mount(fd, "", target, "",
 					    BENEATH_FD | MOVE_MOUNT_T_EMPTY_PATH));
 
-	pid = fork_flush();
+	pid = fork_flushed();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		int nullfs_root, top;
@@ -640,7 +506,7 @@ TEST_F(beneath, refuse_target_without_parent)
 						   MOVE_MOUNT_T_EMPTY_PATH));
 		_exit(0);
 	}
-	EXPECT_EQ(0, wait_child(pid));
+	EXPECT_EQ(0, wait_for_pid(pid));
 	close(fd);
 	close(target);
 }
@@ -798,7 +664,7 @@ TEST_F(beneath, refuse_source_with_overmount)
 	src = open("/w/x", O_PATH | O_CLOEXEC);
 	ASSERT_GE(src, 0);
 	ASSERT_EQ(0, mount_tmpfs("/w/x"));
-	ASSERT_EQ(mnt_id_fd(src), mnt_parent(mnt_id_path("/w/x")));
+	ASSERT_EQ(mnt_id_fd(src), mnt_parent(get_unique_mnt_id("/w/x")));
 	EXPECT_ERRNO(EINVAL, move_beneath(src, "/w/a"));
 
 	det = new_tmpfs_fd("det");
@@ -846,9 +712,9 @@ TEST_F(beneath, refuse_parent_propagates_onto_top)
 	ASSERT_EQ(0, mount_tmpfs("/w/x"));
 	ASSERT_EQ(0, put_file("/w/x/p", "P", 0644));
 	ASSERT_EQ(0, mount(NULL, "/w/x", NULL, MS_SHARED, NULL));
-	p = mnt_id_path("/w/x");
+	p = get_unique_mnt_id("/w/x");
 	ASSERT_EQ(0, mount("/w/x", "/w/x", NULL, MS_BIND, NULL));
-	t = mnt_id_path("/w/x");
+	t = get_unique_mnt_id("/w/x");
 	ASSERT_NE(p, t);
 	ASSERT_EQ(p, mnt_parent(t));
 	ASSERT_EQ(0, statmount(p, 0, 0, STATMOUNT_MNT_BASIC, &sp, sizeof(sp), 0));
@@ -859,7 +725,7 @@ TEST_F(beneath, refuse_parent_propagates_onto_top)
 	n = new_tmpfs_fd("n");
 	ASSERT_GE(n, 0);
 	EXPECT_ERRNO(EINVAL, move_beneath(n, "/w/x"));
-	EXPECT_EQ(t, mnt_id_path("/w/x"));
+	EXPECT_EQ(t, get_unique_mnt_id("/w/x"));
 	EXPECT_EQ(p, mnt_parent(t));
 	close(n);
 }
@@ -885,12 +751,12 @@ TEST_F(beneath, refuse_parent_propagates_onto_source)
 	ASSERT_EQ(0, mount_tmpfs("/w/x"));
 	ASSERT_EQ(0, put_file("/w/x/t", "T", 0644));
 	ASSERT_EQ(0, mount(NULL, "/w/x", NULL, MS_PRIVATE, NULL));
-	t = mnt_id_path("/w/x");
+	t = get_unique_mnt_id("/w/x");
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
 	ASSERT_EQ(0, mount(path, "/w/y", NULL, MS_BIND, NULL));
 	ASSERT_TRUE(file_is(AT_FDCWD, "/w/y/p", "P"));
-	s = mnt_id_path("/w/y");
+	s = get_unique_mnt_id("/w/y");
 
 	EXPECT_ERRNO(EINVAL, move_beneath_path("/w/y", "/w/x"));
 	EXPECT_EQ(p, mnt_parent(t));
@@ -1003,7 +869,7 @@ TEST_F(beneath, refuse_target_gone)
 	ASSERT_GE(d, 0);
 	e = open("/w/y/e", O_PATH | O_CLOEXEC);
 	ASSERT_GE(e, 0);
-	pid = fork_flush();
+	pid = fork_flushed();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		CHILD_CHECK(unshare(CLONE_NEWNS) == 0);
@@ -1013,7 +879,7 @@ TEST_F(beneath, refuse_target_gone)
 		CHILD_CHECK(rmdir("/w/y/e") == 0);
 		_exit(0);
 	}
-	ASSERT_EQ(0, wait_child(pid));
+	ASSERT_EQ(0, wait_for_pid(pid));
 	EXPECT_ERRNO(ENOENT, sys_move_mount(n, "", d, "",
 					    BENEATH_FD | MOVE_MOUNT_T_EMPTY_PATH));
 	EXPECT_ERRNO(ENOENT, move_beneath(n, "/w/y/d"));
@@ -1039,7 +905,7 @@ TEST_F(beneath, refuse_without_mount_capability)
 
 	n = new_tmpfs_fd("n");
 	ASSERT_GE(n, 0);
-	pid = fork_flush();
+	pid = fork_flushed();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		/* a nested user namespace owns nothing of our mounts */
@@ -1047,7 +913,7 @@ TEST_F(beneath, refuse_without_mount_capability)
 		CHILD_ERRNO(EPERM, move_beneath(n, "/w/a"));
 		_exit(0);
 	}
-	EXPECT_EQ(0, wait_child(pid));
+	EXPECT_EQ(0, wait_for_pid(pid));
 	EXPECT_A_INTACT();
 	close(n);
 }
@@ -1090,10 +956,10 @@ TEST_F(umount_top, before_and_after_beneath)
 	uint64_t a, b, n_id;
 	int n;
 
-	b = mnt_id_path("/w/a");
+	b = get_unique_mnt_id("/w/a");
 	a = mnt_parent(b);
 	ASSERT_NE(0, a);
-	ASSERT_NE(mnt_id_path("/w"), a);
+	ASSERT_NE(get_unique_mnt_id("/w"), a);
 
 	EXPECT_ERRNO(EINVAL, umount2("/w/a", variant->flags));
 	EXPECT_HIDDEN("/w/a/secret");
@@ -1110,13 +976,13 @@ TEST_F(umount_top, before_and_after_beneath)
 	EXPECT_LOCKED("/w/a", 1);
 
 	EXPECT_RET(0, umount2("/w/a", variant->flags));
-	EXPECT_EQ(n_id, mnt_id_path("/w/a"));
+	EXPECT_EQ(n_id, get_unique_mnt_id("/w/a"));
 	EXPECT_SHOWS("/w/a/n", "n");
 	EXPECT_HIDDEN("/w/a/secret");
 	EXPECT_HIDDEN("/w/a/cover");
 
 	EXPECT_ERRNO(EINVAL, umount2("/w/a", variant->flags));
-	EXPECT_EQ(n_id, mnt_id_path("/w/a"));
+	EXPECT_EQ(n_id, get_unique_mnt_id("/w/a"));
 	EXPECT_HIDDEN("/w/a/secret");
 	close(n);
 }
@@ -1130,7 +996,7 @@ TEST_F(beneath, move_the_beneath_mount_away)
 	uint64_t b;
 	int n;
 
-	b = mnt_id_path("/w/a");
+	b = get_unique_mnt_id("/w/a");
 	n = new_tmpfs_fd("n");
 	ASSERT_GE(n, 0);
 	ASSERT_EQ(0, move_beneath(n, "/w/a"));
@@ -1142,7 +1008,7 @@ TEST_F(beneath, move_the_beneath_mount_away)
 
 	/* B is no longer locked and may go */
 	EXPECT_RET(0, sys_move_mount(AT_FDCWD, "/w/a", AT_FDCWD, "/w/x", 0));
-	EXPECT_EQ(b, mnt_id_path("/w/x"));
+	EXPECT_EQ(b, get_unique_mnt_id("/w/x"));
 	EXPECT_SHOWS("/w/x/cover", "B");
 	EXPECT_SHOWS("/w/a/n", "n");
 	EXPECT_HIDDEN("/w/a/secret");
@@ -1164,8 +1030,8 @@ TEST_F(beneath, top_with_submounts)
 	uint64_t s2, s3, n_id;
 	int n;
 
-	s2 = mnt_id_path("/w/s");
-	s3 = mnt_id_path("/w/s/sub");
+	s2 = get_unique_mnt_id("/w/s");
+	s3 = get_unique_mnt_id("/w/s/sub");
 	n = new_tmpfs_fd("n");
 	ASSERT_GE(n, 0);
 	n_id = mnt_id_fd(n);
@@ -1229,7 +1095,7 @@ TEST_F(beneath, repeated_beneath)
 	char name[8];
 	int fd[3];
 
-	b = mnt_id_path("/w/a");
+	b = get_unique_mnt_id("/w/a");
 	a = mnt_parent(b);
 	for (int i = 0; i < 3; i++) {
 		snprintf(name, sizeof(name), "n%d", i);
@@ -1256,7 +1122,7 @@ TEST_F(beneath, repeated_beneath)
 	EXPECT_RET(0, umount2("/w/a", MNT_DETACH));
 	EXPECT_SHOWS("/w/a/n0", "n0");
 	EXPECT_ERRNO(EINVAL, umount2("/w/a", MNT_DETACH));
-	EXPECT_EQ(id[0], mnt_id_path("/w/a"));
+	EXPECT_EQ(id[0], get_unique_mnt_id("/w/a"));
 	EXPECT_HIDDEN("/w/a/secret");
 }
 
@@ -1276,7 +1142,7 @@ TEST_F(beneath, stale_fd_goes_beneath_topmost)
 	b = mnt_id_fd(bfd);
 	ASSERT_EQ(0, mount_tmpfs("/w/a"));
 	ASSERT_EQ(0, put_file("/w/a/x", "X", 0644));
-	x = mnt_id_path("/w/a");
+	x = get_unique_mnt_id("/w/a");
 
 	n = new_tmpfs_fd("n");
 	ASSERT_GE(n, 0);
@@ -1305,14 +1171,14 @@ TEST_F(beneath, in_namespace_source)
 {
 	uint64_t a, b, m;
 
-	b = mnt_id_path("/w/a");
+	b = get_unique_mnt_id("/w/a");
 	a = mnt_parent(b);
 	ASSERT_EQ(0, mount_tmpfs("/w/x"));
 	ASSERT_EQ(0, put_file("/w/x/m", "M", 0644));
-	m = mnt_id_path("/w/x");
+	m = get_unique_mnt_id("/w/x");
 
 	ASSERT_EQ(0, move_beneath_path("/w/x", "/w/a"));
-	EXPECT_NE(m, mnt_id_path("/w/x"));
+	EXPECT_NE(m, get_unique_mnt_id("/w/x"));
 	EXPECT_HIDDEN("/w/x/m");
 	EXPECT_EQ(m, mnt_parent(b));
 	EXPECT_EQ(a, mnt_parent(m));
@@ -1372,14 +1238,14 @@ TEST_F(beneath, nsfs_beneath_unlocked_then_unshare)
 	char path[64];
 
 	ASSERT_EQ(0, ns_holder_start(&h, true));
-	f = mnt_id_path("/w/fd/f");
+	f = get_unique_mnt_id("/w/fd/f");
 	ASSERT_EQ(0, mount("/w/file2", "/w/fd/f", NULL, MS_BIND, NULL));
-	x = mnt_id_path("/w/fd/f");
+	x = get_unique_mnt_id("/w/fd/f");
 	ASSERT_EQ(f, mnt_parent(x));
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", h.nsfd);
 	ASSERT_EQ(0, mount(path, "/w/file1", NULL, MS_BIND, NULL));
-	ns = mnt_id_path("/w/file1");
+	ns = get_unique_mnt_id("/w/file1");
 	EXPECT_RET(0, move_beneath_path("/w/file1", "/w/fd/f"));
 	EXPECT_EQ(ns, mnt_parent(x));
 	EXPECT_EQ(f, mnt_parent(ns));
@@ -1485,7 +1351,7 @@ static int peer_start(struct peer *p)
 
 	if (pipe2(cmd, O_CLOEXEC) || pipe2(res, O_CLOEXEC))
 		return -1;
-	p->pid = fork_flush();
+	p->pid = fork_flushed();
 	if (p->pid < 0)
 		return -1;
 	if (p->pid == 0) {
@@ -1495,7 +1361,7 @@ static int peer_start(struct peer *p)
 		 * A nested user namespace: the copies of our mounts are
 		 * locked (lock_mnt_tree()) and become slaves (CL_SLAVE).
 		 */
-		c = unshare(CLONE_NEWUSER | CLONE_NEWNS) || map_self(0, 0);
+		c = userns_unshare(CLONE_NEWNS) != 0;
 		if (write(res[1], &c, 1) != 1)
 			_exit(1);
 		while (read(cmd[0], &c, 1) == 1) {
@@ -1518,7 +1384,7 @@ static int peer_stop(struct peer *p)
 {
 	close(p->cmd);
 	close(p->res);
-	return wait_child(p->pid);
+	return wait_for_pid(p->pid);
 }
 
 /*
@@ -1573,13 +1439,13 @@ TEST_F(beneath, pivot_root_transfer)
 	ASSERT_EQ(0, mount_tmpfs("/w/x"));
 	ASSERT_EQ(0, mkdir_mode("/w/x/old", 0755));
 	ASSERT_EQ(0, put_file("/w/x/newroot", "P", 0644));
-	p = mnt_id_path("/w/x");
+	p = get_unique_mnt_id("/w/x");
 	oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_GE(oldroot, 0);
 
 	ASSERT_EQ(0, syscall(__NR_pivot_root, "/w/x", "/w/x/old"));
 	ASSERT_EQ(0, chdir("/"));
-	EXPECT_EQ(p, mnt_id_path("/"));
+	EXPECT_EQ(p, get_unique_mnt_id("/"));
 	EXPECT_SHOWS("/newroot", "P");
 	EXPECT_HIDDEN("/old/w/a/secret");
 	EXPECT_SHOWS("/old/w/a/cover", "B");
@@ -1588,7 +1454,7 @@ TEST_F(beneath, pivot_root_transfer)
 	EXPECT_RET(0, umount2("/old", MNT_DETACH));
 	EXPECT_HIDDEN("/old/w");
 	EXPECT_ERRNO(EINVAL, umount2("/", MNT_DETACH));
-	EXPECT_EQ(p, mnt_id_path("/"));
+	EXPECT_EQ(p, get_unique_mnt_id("/"));
 
 	EXPECT_SHOWS_AT(oldroot, "w/a/cover", "B");
 	EXPECT_HIDDEN_AT(oldroot, "w/a/secret");
@@ -1656,7 +1522,7 @@ TEST_F(drop_inherited, beneath_then_detach)
 	ASSERT_EQ(0, umount2(variant->path, MNT_DETACH));
 	ASSERT_EQ(0, statfs(variant->path, &sfs));
 	EXPECT_EQ(TMPFS_MAGIC, sfs.f_type);
-	EXPECT_EQ(n_id, mnt_id_path(variant->path));
+	EXPECT_EQ(n_id, get_unique_mnt_id(variant->path));
 	EXPECT_SHOWS(n_path, "n");
 	EXPECT_HIDDEN(secret);
 	EXPECT_ERRNO(EINVAL, umount2(variant->path, MNT_DETACH));
@@ -1787,7 +1653,7 @@ static int switch_in_child(void (*fn)(bool), bool recursive, char *out, size_t l
 
 	if (pipe2(fds, O_CLOEXEC))
 		return -1;
-	pid = fork_flush();
+	pid = fork_flushed();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
@@ -1819,7 +1685,7 @@ static int switch_in_child(void (*fn)(bool), bool recursive, char *out, size_t l
 		off += n;
 	out[off] = '\0';
 	close(fds[0]);
-	return wait_child(pid);
+	return wait_for_pid(pid);
 }
 
 static const char *new_root_path(bool recursive)
@@ -1835,7 +1701,7 @@ static const char *new_root_path(bool recursive)
  */
 static void switch_beneath(bool recursive)
 {
-	uint64_t old_root = mnt_id_path("/");
+	uint64_t old_root = get_unique_mnt_id("/");
 	struct statmount sm;
 	int fd;
 
@@ -1849,7 +1715,7 @@ static void switch_beneath(bool recursive)
 	CHILD_CHECK(chroot(".") == 0);
 	CHILD_CHECK(umount2(".", MNT_DETACH) == 0);
 	CHILD_CHECK(chdir("/") == 0);
-	CHILD_CHECK(mnt_id_path("/") == mnt_id_fd(fd));
+	CHILD_CHECK(get_unique_mnt_id("/") == mnt_id_fd(fd));
 	/* the old root is no longer in the namespace */
 	CHILD_ERRNO(ENOENT, statmount(old_root, 0, 0, STATMOUNT_MNT_BASIC, &sm,
 				      sizeof(sm), 0));
@@ -1909,7 +1775,7 @@ TEST_F(root_switch, beneath_matches_pivot_root)
 
 	/* our own namespace was not touched */
 	EXPECT_A_INTACT();
-	EXPECT_NE(0, mnt_id_path(nr));
+	EXPECT_NE(0, get_unique_mnt_id(nr));
 }
 
 TEST_HARNESS_MAIN

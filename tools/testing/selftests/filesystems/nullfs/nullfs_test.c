@@ -39,19 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../utils.h"
-#include "../wrappers.h"
-#include "../statmount/statmount.h"
+#include "../mntns_util.h"
 #include "kselftest_harness.h"
 #include "../expect_errno.h"
-
-#ifndef UNSHARE_EMPTY_MNTNS
-#define UNSHARE_EMPTY_MNTNS	0x00100000
-#endif
-
-#ifndef NULL_FS_MAGIC
-#define NULL_FS_MAGIC		0x4E554C4C	/* "NULL" */
-#endif
 
 #ifndef STATX_ATTR_AUTOMOUNT
 #define STATX_ATTR_AUTOMOUNT	0x00001000
@@ -71,22 +61,6 @@
 
 #ifndef STATX_BTIME
 #define STATX_BTIME		0x00000800U
-#endif
-
-#ifndef STATMOUNT_SB_BASIC
-#define STATMOUNT_SB_BASIC	0x00000001U
-#endif
-
-#ifndef STATMOUNT_MNT_BASIC
-#define STATMOUNT_MNT_BASIC	0x00000002U
-#endif
-
-#ifndef STATMOUNT_FS_TYPE
-#define STATMOUNT_FS_TYPE	0x00000020U
-#endif
-
-#ifndef LSMT_ROOT
-#define LSMT_ROOT		0xffffffffffffffff
 #endif
 
 /* statfs(2) f_flags bits (include/linux/statfs.h), not all in libc */
@@ -114,31 +88,11 @@
 #define RENAME_EXCHANGE		(1 << 1)
 #endif
 
-#ifndef FSPICK_EMPTY_PATH
-#define FSPICK_EMPTY_PATH	0x00000008
-#endif
-
-#ifndef __NR_fspick
-#define __NR_fspick		433
-#endif
-
-#ifndef __NR_fsopen
-#define __NR_fsopen		430
-#endif
-
-#ifndef __NR_fsconfig
-#define __NR_fsconfig		431
-#endif
-
 #ifndef __NR_fchmodat2
 #define __NR_fchmodat2		452
 #endif
 
-/* the nullfs root inode number, set by nullfs_fs_fill_super() */
-#define NULLFS_ROOT_INO		1
-
-/* make_empty_dir_inode(): S_IFDIR | S_IRUGO | S_IXUGO, nlink 2, root:root */
-#define NULLFS_ROOT_MODE	(S_IFDIR | 0555)
+/* make_empty_dir_inode(): nlink 2, root:root */
 #define NULLFS_ROOT_NLINK	2
 
 /* linux_dirent64 as getdents64(2) fills it */
