@@ -5,6 +5,9 @@
 # wall-clock limit (LAB_TIMEOUT, default 600 s: a few times a normal test run; a hang inside the
 # guest ends it sooner, see lab/init). shell: console on this terminal.
 #   LAB_QEMU_EXTRA   more QEMU arguments (e.g. a TCG plugin); LAB_SMP  vCPUs (default 2)
+#   LAB_CPU          QEMU -cpu (default max); LAB_ACCEL  QEMU -accel under TCG (default
+#                    tcg,thread=multi; -icount needs tcg,thread=single)
+#   LAB_IMAGE, LAB_INITRD   another kernel image or initramfs
 . "$(dirname "$0")/common.sh"
 kind=${1:?kernel kind}
 mode=${2:?test, demo, bench or shell}
@@ -15,7 +18,7 @@ initrd=${LAB_INITRD:-$LAB_HOME/initramfs.cpio}
 [ -f "$initrd" ] || die "no initramfs $initrd: run lab/initramfs.sh"
 
 # KVM cannot run a stock guest on these machines: TCG unless asked for, and then only if usable.
-accel=tcg,thread=multi
+accel=${LAB_ACCEL:-tcg,thread=multi}
 if [ "${LAB_KVM:-0}" = 1 ]; then
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; else log "LAB_KVM=1 but /dev/kvm is not usable: TCG"; fi
 fi

@@ -4,6 +4,7 @@
  * the patched kernel; lab/bench.sh boots both alternately and lab/bench/report.py compares them.
  *
  *   rvfs-bench [--scale F] [--passes N] [--only SUBSTR] [--clock tsc|mono]   run the cases
+ *   rvfs-bench --icount [--scale F] [--passes N] [--only SUBSTR]   instruction-count mode (below)
  *   rvfs-bench --calibrate                             TSC frequency (bench.sh runs it on the host)
  *
  * --scale multiplies every iteration count, --passes (default 5) splits them over passes (below),
@@ -17,6 +18,8 @@
  *              [ops_per_s=]                      over all passes; what report.py reads
  *   bench-error case=NAME mounts=N step=STEP errno=E (message)
  *   bench-end seconds=S tsc_hz_end=H failures=F
+ * With --icount, instead of the bench-pass and bench lines:
+ *   bench-icount id=ID case=NAME mounts=N workers=W calls=K   the marker id of a series
  * Progress goes to stderr (the console). Each case: a warm-up (a tenth of its iterations, at
  * least 1, not recorded) before its iterations in every pass.
  *
@@ -75,6 +78,16 @@
  *                    (PIDFD_GET_MNT_NAMESPACE) so that no tear-down lands in the timed region;
  *                    the parent of each unshare is the worker's previous, empty namespace.
  *                    Reports per-call latency over all workers and the total rate (ops_per_s).
+ *   getppid          [getppid()]: a control, the same C code in both kernels.
+ *
+ * Instruction-count mode (--icount). For QEMU with -icount shift=0,sleep=off, one vCPU and the
+ * TCG plugin lab/bench/icount.c: no clock is read; the timed region of every recorded sample
+ * is bracketed by marker instructions instead, multi-byte NOPs `nopl imm32(%rax)` whose
+ * immediate says START of series ID (0x52560000 | ID) or STOP (0x5256ffff), and the plugin
+ * counts the guest instructions (kernel and user) executed between them. A series' ID is its
+ * index, printed on its bench-icount line. Warm-up iterations are not marked. The case with
+ * two parallel workers is left out: on one vCPU its regions would interleave. The cases, their
+ * set-up and their order are those of the timed mode.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -119,6 +132,8 @@
 static double scale = 1.0;
 static const char *only;
 static int use_tsc;
+static int icount_mode;		/* --icount: markers instead of clock reads */
+static int cur_id = -1;		/* --icount: the series whose samples are marked; -1: none */
 static double tsc_hz;		/* ticks per second of now() */
 static int cur_mounts;		/* mounts in the parent namespace */
 static int failures;
@@ -149,6 +164,53 @@ static inline uint64_t now(void)
 		return __rdtsc();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * --icount markers, read by lab/bench/icount.c at translation time: ICOUNT_IDS start stubs of
+ * 8 bytes, `nopl (0x52560000 + id)(%rax); ret`, then the stop stub. The call, ret and the code
+ * around them are the same in every region and on every kernel.
+ */
+#define ICOUNT_IDS 64
+#define ICOUNT_STR(x) #x
+#define ICOUNT_XSTR(x) ICOUNT_STR(x)
+asm(".pushsection .text\n"
+    "\t.balign 16\n"
+    "rvfs_icount_start_stubs:\n"
+    "\t.set rvfs_icount_i, 0\n"
+    "\t.rept " ICOUNT_XSTR(ICOUNT_IDS) "\n"
+    "\t.byte 0x0f, 0x1f, 0x80\n"
+    "\t.long 0x52560000 + rvfs_icount_i\n"
+    "\tret\n"
+    "\t.set rvfs_icount_i, rvfs_icount_i + 1\n"
+    "\t.endr\n"
+    "rvfs_icount_stop_stub:\n"
+    "\t.byte 0x0f, 0x1f, 0x80\n"
+    "\t.long 0x5256ffff\n"
+    "\tret\n"
+    ".popsection\n");
+extern const char rvfs_icount_start_stubs[], rvfs_icount_stop_stub[];
+
+/* The start of a recorded region: read the clock, or mark it (--icount). */
+static inline uint64_t t_begin(void)
+{
+	if (icount_mode) {
+		if (cur_id >= 0)
+			((void (*)(void))(rvfs_icount_start_stubs + 8 * cur_id))();
+		return 0;
+	}
+	return now();
+}
+
+/* Its end: the ticks since t0, or 0 after the stop marker (--icount). */
+static inline uint64_t t_end(uint64_t t0)
+{
+	if (icount_mode) {
+		if (cur_id >= 0)
+			((void (*)(void))rvfs_icount_stop_stub)();
+		return 0;
+	}
+	return now() - t0;
 }
 
 static uint64_t mono_ns(void)
@@ -274,6 +336,7 @@ typedef int (*iter_fn)(uint64_t *dt);
  */
 struct series {
 	const char *name;
+	int id;			/* --icount: marker id */
 	int level;		/* index into levels[] */
 	int workers;		/* parallel_empty: the number of workers; else 1 */
 	iter_fn fn;		/* NULL for parallel_empty */
@@ -304,6 +367,7 @@ static void run_chunk(struct series *c, int pass)
 
 			shm->err = 0;
 			shm->step[0] = 0;
+			cur_id = i >= warm ? c->id : -1;
 			if (c->fn(&dt)) {
 				report_error(c->name, shm->step[0] ? shm->step : "?", shm->err);
 				c->failed = 1;
@@ -313,14 +377,16 @@ static void run_chunk(struct series *c, int pass)
 				c->s[c->n++] = dt;
 		}
 	}
+	cur_id = -1;
 	if (c->failed)
 		return;
 	cnt = c->n - n0;
 	tmp = malloc(cnt * sizeof(*tmp));
 	memcpy(tmp, c->s + n0, cnt * sizeof(*tmp));
 	qsort(tmp, cnt, sizeof(*tmp), cmp_u64);
-	printf("bench-pass pass=%d case=%s mounts=%d workers=%d iters=%d median_ns=%.0f\n", pass,
-	       c->name, cur_mounts, c->workers, cnt, to_ns(median_ticks(tmp, cnt)));
+	if (!icount_mode)
+		printf("bench-pass pass=%d case=%s mounts=%d workers=%d iters=%d median_ns=%.0f\n",
+		       pass, c->name, cur_mounts, c->workers, cnt, to_ns(median_ticks(tmp, cnt)));
 	free(tmp);
 	progress("pass %d: %s mounts=%d workers=%d: %d samples in %.2f s", pass, c->name, cur_mounts,
 		 c->workers, cnt, to_ns(now() - t0) / 1e9);
@@ -360,21 +426,21 @@ static int forked(int (*fn)(void), uint64_t *dt)
 
 static int child_newns(void)
 {
-	uint64_t t0 = now();
+	uint64_t t0 = t_begin();
 
 	if (unshare(CLONE_NEWNS))
 		CHILD_FAIL("unshare(CLONE_NEWNS)");
-	shm->dt = now() - t0;
+	shm->dt = t_end(t0);
 	return 0;
 }
 
 static int child_empty_unshare(void)
 {
-	uint64_t t0 = now();
+	uint64_t t0 = t_begin();
 
 	if (unshare(UNSHARE_EMPTY_MNTNS))
 		CHILD_FAIL("unshare(UNSHARE_EMPTY_MNTNS)");
-	shm->dt = now() - t0;
+	shm->dt = t_end(t0);
 	return 0;
 }
 
@@ -385,9 +451,10 @@ static int clone3_reap(uint64_t flags, uint64_t *dt)
 {
 	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
 	int status;
-	uint64_t t0 = now();
+	uint64_t t0 = t_begin();
 	long pid = sys_clone3(&args);
-	uint64_t t1 = now();
+	/* the region ends in the parent (the child, which runs later, does not mark) */
+	uint64_t dt1 = pid ? t_end(t0) : 0;
 
 	if (pid < 0) {
 		shm->err = errno;
@@ -396,7 +463,7 @@ static int clone3_reap(uint64_t flags, uint64_t *dt)
 	}
 	if (pid == 0)
 		_exit(0);
-	*dt = t1 - t0;
+	*dt = dt1;
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		shm->err = errno;
 		strcpy(shm->step, "clone3-child");
@@ -466,9 +533,9 @@ static int it_fsmount_ns(uint64_t *dt)
 
 	if (fs < 0)
 		return -1;
-	t0 = now();
+	t0 = t_begin();
 	ns = syscall(__NR_fsmount, fs, FSMOUNT_CLOEXEC | FSMOUNT_NAMESPACE, 0);
-	*dt = now() - t0;
+	*dt = t_end(t0);
 	if (ns < 0) {
 		shm->err = errno;
 		strcpy(shm->step, "fsmount(FSMOUNT_NAMESPACE)");
@@ -491,7 +558,7 @@ static int it_fsmount_open_tree_ns(uint64_t *dt)
 
 	if (fs < 0)
 		return -1;
-	t0 = now();
+	t0 = t_begin();
 	mnt = syscall(__NR_fsmount, fs, FSMOUNT_CLOEXEC, 0);
 	if (mnt < 0) {
 		shm->err = errno;
@@ -502,7 +569,7 @@ static int it_fsmount_open_tree_ns(uint64_t *dt)
 	ns = syscall(__NR_open_tree, mnt, "",
 		     AT_EMPTY_PATH | OPEN_TREE_NAMESPACE | OPEN_TREE_CLOEXEC);
 	close(mnt);
-	*dt = now() - t0;
+	*dt = t_end(t0);
 	if (ns < 0) {
 		shm->err = errno;
 		strcpy(shm->step, "open_tree(OPEN_TREE_NAMESPACE)");
@@ -556,7 +623,7 @@ static void child_root_check(void)
 static int child_root_beneath(void)
 {
 	int mnt = child_root_setup();
-	uint64_t t0 = now();
+	uint64_t t0 = t_begin();
 
 	if (fchdir(mnt))
 		CHILD_FAIL("fchdir(new root)");
@@ -567,7 +634,7 @@ static int child_root_beneath(void)
 		CHILD_FAIL("chroot(.)");
 	if (umount2(".", MNT_DETACH))
 		CHILD_FAIL("umount2(., MNT_DETACH)");
-	shm->dt = now() - t0;
+	shm->dt = t_end(t0);
 	child_root_check();
 	return 0;
 }
@@ -581,20 +648,31 @@ static int child_root_pivot(void)
 		CHILD_FAIL("move_mount(tmpfs, " NEWROOT ")");
 	if (mkdir(NEWROOT "/old", 0755))
 		CHILD_FAIL("mkdir(" NEWROOT "/old)");
-	t0 = now();
+	t0 = t_begin();
 	if (syscall(__NR_pivot_root, NEWROOT, NEWROOT "/old"))
 		CHILD_FAIL("pivot_root");
 	if (chdir("/"))
 		CHILD_FAIL("chdir(/)");
 	if (umount2("/old", MNT_DETACH))
 		CHILD_FAIL("umount2(/old, MNT_DETACH)");
-	shm->dt = now() - t0;
+	shm->dt = t_end(t0);
 	child_root_check();
 	return 0;
 }
 
 static int it_root_beneath(uint64_t *dt) { return forked(child_root_beneath, dt); }
 static int it_root_pivot(uint64_t *dt) { return forked(child_root_pivot, dt); }
+
+/* --- control: a system call that no VFS change touches ------------------------------------- */
+
+static int it_getppid(uint64_t *dt)
+{
+	uint64_t t0 = t_begin();
+
+	syscall(__NR_getppid);
+	*dt = t_end(t0);
+	return 0;
+}
 
 /* --- N parallel creators of empty namespaces ---------------------------------------------- */
 
@@ -640,19 +718,20 @@ static void parallel_chunk(struct series *c)
 			if (shm->go < 0)
 				_exit(0);
 			for (int i = 0; i < warm + k; i++) {
-				uint64_t t0, t1;
+				uint64_t t0, dt;
 
 				if (i == warm)
 					shm->par_start[w] = now();
-				t0 = now();
+				cur_id = i >= warm ? c->id : -1;
+				t0 = t_begin();
 				if (unshare(UNSHARE_EMPTY_MNTNS))
 					CHILD_FAIL("unshare(UNSHARE_EMPTY_MNTNS)");
-				t1 = now();
+				dt = t_end(t0);
 				/* keep the namespace alive: its tear-down stays out of the next call */
 				if (ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0) < 0)
 					CHILD_FAIL("ioctl(PIDFD_GET_MNT_NAMESPACE)");
 				if (i >= warm)
-					shm->samples[(size_t)w * k + i - warm] = t1 - t0;
+					shm->samples[(size_t)w * k + i - warm] = dt;
 			}
 			shm->par_end[w] = now();
 			_exit(0);	/* closes the namespace fds: tear-down after the timed loop */
@@ -785,6 +864,7 @@ int main(int argc, char **argv)
 		int iters[NLEVELS];
 	} defs[] = {
 		{ "fork_baseline", it_fork_baseline, 1, { 1000 } },
+		{ "getppid", it_getppid, 1, { 2000 } },
 		{ "empty_unshare", it_empty_unshare, 1, { 1000, 1000, 1000, 1000 } },
 		{ "empty_clone3", it_empty_clone3, 1, { 1000, 1000, 1000, 1000 } },
 		/* independent of the parent's mount count: at the smallest one only */
@@ -816,13 +896,15 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--clock") && i + 1 < argc)
 			clock = argv[++i];
+		else if (!strcmp(argv[i], "--icount"))
+			icount_mode = 1;
 		else if (!strcmp(argv[i], "--calibrate")) {
 			/* on the host: a fine CLOCK_MONOTONIC, 1 s is plenty */
 			printf("tsc_hz=%.0f\n", calibrate(1.0));
 			return 0;
 		} else {
 			fprintf(stderr, "usage: rvfs-bench [--scale F] [--passes N] [--only SUBSTR] "
-				"[--clock tsc|mono] | --calibrate\n");
+				"[--clock tsc|mono | --icount] | --calibrate\n");
 			return 2;
 		}
 	}
@@ -832,9 +914,11 @@ int main(int argc, char **argv)
 		passes = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	clock_getres(CLOCK_MONOTONIC, &res);
-	use_tsc = clock ? !strcmp(clock, "tsc") : (res.tv_sec > 0 || res.tv_nsec > 1000);
+	/* --icount: no clock in the samples; CLOCK_MONOTONIC for the progress lines only */
+	use_tsc = icount_mode ? 0 : clock ? !strcmp(clock, "tsc") :
+		  (res.tv_sec > 0 || res.tv_nsec > 1000);
 	tsc_hz = use_tsc ? calibrate(0.5) : 1e9;
-	t0 = mono_edge(&m0);
+	t0 = icount_mode ? (m0 = mono_ns()) : mono_edge(&m0);
 	t_start = now();
 	uname(&u);
 	{
@@ -845,7 +929,8 @@ int main(int argc, char **argv)
 			progress("SCHED_FIFO: %s; running as a normal task", strerror(errno));
 	}
 	printf("bench-info release=%s clock=%s tsc_hz=%.0f mono_res_ns=%ld cpus=%ld sched=%s "
-	       "scale=%g passes=%d\n", u.release, use_tsc ? "tsc" : "mono", tsc_hz, res.tv_nsec,
+	       "scale=%g passes=%d\n", u.release, icount_mode ? "icount" : use_tsc ? "tsc" : "mono",
+	       tsc_hz, res.tv_nsec,
 	       sysconf(_SC_NPROCESSORS_ONLN), fifo ? "fifo" : "other", scale, passes);
 	printf("bench-version %s\n", u.version);
 
@@ -861,8 +946,12 @@ int main(int argc, char **argv)
 
 			if (!defs[d].iters[l])
 				continue;
+			/* --icount: regions are per vCPU; parallel workers would interleave theirs */
+			if (icount_mode && defs[d].workers > 1)
+				continue;
 			total = iters_for(defs[d].iters[l]);
 			c->name = defs[d].name;
+			c->id = nseries;
 			c->fn = defs[d].fn;
 			c->workers = defs[d].workers;
 			c->level = l;
@@ -872,6 +961,13 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (icount_mode && nseries > ICOUNT_IDS) {
+		errno = E2BIG;
+		die("more series than --icount marker ids");
+	}
+	if (icount_mode && sysconf(_SC_NPROCESSORS_ONLN) != 1)
+		progress("--icount with %ld CPUs: the plugin counts per vCPU, boot with one",
+			 sysconf(_SC_NPROCESSORS_ONLN));
 	build_levels();
 	/*
 	 * Passes: every case at every mount count gets a share of its iterations in each pass; the
@@ -893,6 +989,11 @@ int main(int argc, char **argv)
 		struct series *c = &series[j];
 		char extra[64] = "";
 
+		if (icount_mode) {
+			printf("bench-icount id=%d case=%s mounts=%d workers=%d calls=%d%s\n", c->id,
+			       c->name, levels[c->level], c->workers, c->n, c->failed ? " failed=1" : "");
+			continue;
+		}
 		if (c->failed || !c->n)
 			continue;
 		if (!c->fn)
@@ -900,7 +1001,7 @@ int main(int argc, char **argv)
 				 c->n / (to_ns(c->loop_ticks) / 1e9));
 		print_stats(c->name, levels[c->level], c->workers, c->s, c->n, extra);
 	}
-	t1 = mono_edge(&m1);
+	t1 = icount_mode ? (m1 = mono_ns()) : mono_edge(&m1);
 	printf("bench-end seconds=%.1f tsc_hz_end=%.0f failures=%d\n", (m1 - m0) / 1e9,
 	       use_tsc ? (double)(t1 - t0) * 1e9 / (double)(m1 - m0) : 1e9, failures);
 	return failures ? 1 : 0;
