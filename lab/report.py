@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Count the results of a lab VM run and check the console for kernel splats.
 
-    report.py TREE RUNDIR [--ref RUNDIR] [--label NAME] [--quiet]
+    report.py TREE RUNDIR [--ref RUNDIR [--ref-skip PREFIX]...] [--label NAME] [--quiet]
 
 KUnit results (KTAP on the console) and each kselftest program's output (KTAP/TAP on the
 second serial port) are parsed with the kernel's own parser, tools/testing/kunit/kunit_parser.py.
 Each leaf test case counts once. A program that exits non-zero without a failed case, whose
 output does not parse, that times out or does not finish counts as a failure. Writes
-RUNDIR/cases.json (case -> status) and RUNDIR/summary.json. Exit status: 0 when nothing failed,
+RUNDIR/cases.json (case -> status) and RUNDIR/summary.json. With --ref, a case that passed on the
+reference and is missing or skipped here counts as failed, but for the cases under a --ref-skip
+prefix: a group this kernel is built without (KUnit on norust). Exit status: 0 when nothing failed,
 no splat was seen and (with --ref) every case that passed on the reference passed here.
 """
 import argparse
@@ -39,6 +41,8 @@ def main():
     ap.add_argument('tree')
     ap.add_argument('rundir')
     ap.add_argument('--ref')
+    ap.add_argument('--ref-skip', action='append', default=[],
+                    help='case-name prefix not compared with the reference (not built in here)')
     ap.add_argument('--label', default='')
     ap.add_argument('--quiet', action='store_true')
     args = ap.parse_args()
@@ -131,14 +135,20 @@ def main():
                         f' first: {splats[0][1]}')
         add('<vm>/<splat>', 'FAILURE')
 
-    passed = sum(s == 'SUCCESS' for s in cases.values())
-    skipped = sum(s == 'SKIPPED' for s in cases.values())
-    failed = len(cases) - passed - skipped
     regress = []
     if args.ref:
         with open(os.path.join(args.ref, 'cases.json')) as f:
             ref = json.load(f)
-        regress = sorted(n for n, s in ref.items() if s == 'SUCCESS' and cases.get(n) != 'SUCCESS')
+        skip = tuple(args.ref_skip)
+        regress = sorted(n for n, s in ref.items() if s == 'SUCCESS' and cases.get(n) != 'SUCCESS'
+                         and not (skip and n.startswith(skip)))
+        # A case that passed on the reference and is missing or skipped here counts as failed.
+        for n in regress:
+            if cases.get(n) in (None, 'SKIPPED'):
+                cases[n] = 'NOT_RUN' if n not in cases else 'SKIPPED_HERE'
+    passed = sum(s == 'SUCCESS' for s in cases.values())
+    skipped = sum(s == 'SKIPPED' for s in cases.values())
+    failed = len(cases) - passed - skipped
     with open(os.path.join(args.rundir, 'cases.json'), 'w') as f:
         json.dump(cases, f, indent=1, sort_keys=True)
     with open(os.path.join(args.rundir, 'summary.json'), 'w') as f:
@@ -156,6 +166,8 @@ def main():
         print(f'{label}problem: {p}')
     for n in regress:
         print(f'{label}REGRESSION against the reference: {n}')
+    for p in args.ref_skip:
+        print(f'{label}not compared with the reference: {p}* (not built into this kernel)')
     by_suite = {}
     for n, s in cases.items():
         k = n.split('/')[0] if n.startswith('kunit') else '/'.join(n.split('/')[:3])

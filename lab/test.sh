@@ -37,6 +37,10 @@ for k in $KERNELS; do
 	if [ "$k" = vanilla ]; then echo "=== vanilla (the reference) ==="; else echo "=== $k ==="; fi
 	r=()
 	[ "$k" = vanilla ] || r=("${ref[@]}")
+	# A kernel built without KUnit (norust) is not compared on vanilla's KUnit cases.
+	if [ ${#r[@]} -gt 0 ] && [[ " $(kernel_fragments "$k") " != *" kunit "* ]]; then
+		r+=(--ref-skip kunit)
+	fi
 	"$LAB_REPO/lab/report.py" "$(kernel_src "$k")" "$LAB_HOME/runs/$k" --label "$k" --quiet "${r[@]}" || rc=1
 done
 log "total time: $(($(date +%s) - start)) s"
