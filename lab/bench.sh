@@ -69,8 +69,10 @@ if [ "$mode" != wall ] && { [ ! -f "$plugin" ] || [ "$plugin" -ot "$LAB_REPO/lab
 	mv "$plugin.new" "$plugin"
 fi
 
-# The newest earlier run with instruction counts, for the report to compare them with.
-prev=$(find "$LAB_HOME/bench" -mindepth 2 -maxdepth 2 -name icount -type d 2>/dev/null | sort | tail -n 1)
+# The newest earlier run with instruction counts, for the report to compare them with (none in a
+# new $LAB_HOME: find must not fail the pipeline there).
+mkdir -p "$LAB_HOME/bench"
+prev=$(find "$LAB_HOME/bench" -mindepth 2 -maxdepth 2 -name icount -type d | sort | tail -n 1)
 prev=${prev%/icount}
 out=$LAB_HOME/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
