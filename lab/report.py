@@ -79,10 +79,10 @@ def main():
 
     # kselftest programs, from the results port.
     done = False
-    prog, body = None, []
+    prog, body, timed_out = None, [], False
     for line in results:
         if line.startswith('# rvfs-run: '):
-            prog, body = line.split(': ', 1)[1].strip(), []
+            prog, body, timed_out = line.split(': ', 1)[1].strip(), [], False
         elif line.startswith('# rvfs-exit: ') and prog:
             rc = int(line.rsplit(' ', 1)[1])
             t = parse(kunit_parser, printer, body)
@@ -90,7 +90,11 @@ def main():
             bad = sum(s not in ('SUCCESS', 'SKIPPED') for _, s in got)
             for n, s in got:
                 add(f'{prog}/{n.split("/", 2)[-1]}', s)
-            if not got:
+            if timed_out:
+                # Counted once: as the case it hung in, or else as <timeout>.
+                if not bad:
+                    add(f'{prog}/<timeout>', 'FAILURE')
+            elif not got:
                 problems.append(f'{prog}: no test results (exit {rc})')
                 add(f'{prog}/<run>', 'FAILURE')
             elif t.counts.errors:
@@ -103,7 +107,7 @@ def main():
         elif line.startswith('# rvfs-timeout: '):
             name, limit = line.split(': ', 1)[1].rsplit(' ', 1)
             problems.append(f'{name}: killed after its kselftest timeout of {limit}')
-            add(f'{name}/<timeout>', 'FAILURE')
+            timed_out = True
         elif line.startswith('# rvfs-done'):
             done = True
         elif line.startswith('# rvfs-vm-timeout') or line.startswith('# rvfs-qemu-exit'):
@@ -113,7 +117,7 @@ def main():
     if prog is not None:
         problems.append(f'{prog}: did not finish')
         add(f'{prog}/<run>', 'CRASHED')
-    if results and not done:
+    if not done:
         problems.append('the run did not finish')
         add('<vm>/<done>', 'FAILURE')
     if not console:

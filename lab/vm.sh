@@ -38,11 +38,20 @@ timeout=${LAB_TIMEOUT:-600}
 log "$kind: booting ($mode, accel=${accel%%,*}, limit ${timeout}s)"
 start=$(date +%s)
 set +e
-# --foreground keeps QEMU in this terminal's process group, so that Ctrl-C reaches it.
+# --foreground keeps QEMU in this terminal's process group, so that Ctrl-C reaches it. QEMU exits
+# 0 on SIGINT ("terminating on signal 2"), so bash would carry on: the trap records it.
+interrupted=
+trap 'interrupted=1' INT TERM
 timeout --foreground -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
 	-serial file:"$outdir/console.log" -serial file:"$outdir/results.log" </dev/null
 rc=$?
+trap - INT TERM
 set -e
+if [ -n "$interrupted" ]; then
+	echo "# rvfs-interrupted" >>"$outdir/results.log"
+	log "$kind: interrupted; the VM is gone"
+	exit 130
+fi
 echo $(($(date +%s) - start)) >"$outdir/seconds"
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	log "$kind: the VM timed out after ${timeout}s"
