@@ -4,7 +4,8 @@
  * the patched kernel; lab/bench.sh boots both alternately and lab/bench/report.py compares them.
  *
  *   rvfs-bench [--scale F] [--passes N] [--only SUBSTR] [--clock tsc|mono]   run the cases
- *   rvfs-bench --icount [--scale F] [--passes N] [--only SUBSTR]   instruction-count mode (below)
+ *   rvfs-bench --icount [--settle-us N] [--scale F] [--passes N] [--only SUBSTR]
+ *                                                      instruction-count mode (below)
  *   rvfs-bench --calibrate                             TSC frequency (bench.sh runs it on the host)
  *
  * --scale multiplies every iteration count, --passes (default 5) splits them over passes (below),
@@ -85,7 +86,8 @@
  * is bracketed by marker instructions instead, multi-byte NOPs `nopl imm32(%rax)` whose
  * immediate says START of series ID (0x52560000 | ID) or STOP (0x5256ffff), and the plugin
  * counts the guest instructions (kernel and user) executed between them. A series' ID is its
- * index, printed on its bench-icount line. Warm-up iterations are not marked. The case with
+ * index, printed on its bench-icount line. Warm-up iterations are not marked. After every call
+ * the program sleeps until the call's deferred work is done (settle_call()). The case with
  * two parallel workers is left out: on one vCPU its regions would interleave. The cases, their
  * set-up and their order are those of the timed mode.
  */
@@ -327,6 +329,25 @@ static void settle(int heavy)
 	usleep(heavy ? 300000 : 50000);
 }
 
+/*
+ * --icount: after every call (warm-up included) the program sleeps settle_us, plus
+ * SETTLE_US_PER_MOUNT for each mount of the parent namespace, so that the deferred work the call
+ * queued (RCU callbacks that free its mounts, namespace and task, the kworkers) has run before
+ * the next call starts. Each call then starts from a quiet kernel: what it counts does not
+ * depend on where earlier calls' deferred work happened to land, nor on the allocator state that
+ * work left, both of which follow the lengths of the paths before it and so differ between two
+ * kernels. Under -icount sleep=off an idle guest's clock jumps to its next timer: the sleep
+ * costs (almost) no host time. --settle-us sets settle_us (0: no pause).
+ */
+static long settle_us = 20000;
+#define SETTLE_US_PER_MOUNT 10
+
+static void settle_call(void)
+{
+	if (icount_mode && settle_us > 0)
+		usleep(settle_us + (long)cur_mounts * SETTLE_US_PER_MOUNT);
+}
+
 /* One iteration: the timed ticks in *dt; 0, or -1 with shm->step/err set. */
 typedef int (*iter_fn)(uint64_t *dt);
 
@@ -375,6 +396,7 @@ static void run_chunk(struct series *c, int pass)
 			}
 			if (i >= warm)
 				c->s[c->n++] = dt;
+			settle_call();
 		}
 	}
 	cur_id = -1;
@@ -732,6 +754,7 @@ static void parallel_chunk(struct series *c)
 					CHILD_FAIL("ioctl(PIDFD_GET_MNT_NAMESPACE)");
 				if (i >= warm)
 					shm->samples[(size_t)w * k + i - warm] = dt;
+				settle_call();
 			}
 			shm->par_end[w] = now();
 			_exit(0);	/* closes the namespace fds: tear-down after the timed loop */
@@ -898,13 +921,15 @@ int main(int argc, char **argv)
 			clock = argv[++i];
 		else if (!strcmp(argv[i], "--icount"))
 			icount_mode = 1;
+		else if (!strcmp(argv[i], "--settle-us") && i + 1 < argc)
+			settle_us = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--calibrate")) {
 			/* on the host: a fine CLOCK_MONOTONIC, 1 s is plenty */
 			printf("tsc_hz=%.0f\n", calibrate(1.0));
 			return 0;
 		} else {
 			fprintf(stderr, "usage: rvfs-bench [--scale F] [--passes N] [--only SUBSTR] "
-				"[--clock tsc|mono | --icount] | --calibrate\n");
+				"[--clock tsc|mono | --icount [--settle-us N]] | --calibrate\n");
 			return 2;
 		}
 	}
@@ -929,9 +954,10 @@ int main(int argc, char **argv)
 			progress("SCHED_FIFO: %s; running as a normal task", strerror(errno));
 	}
 	printf("bench-info release=%s clock=%s tsc_hz=%.0f mono_res_ns=%ld cpus=%ld sched=%s "
-	       "scale=%g passes=%d\n", u.release, icount_mode ? "icount" : use_tsc ? "tsc" : "mono",
-	       tsc_hz, res.tv_nsec,
-	       sysconf(_SC_NPROCESSORS_ONLN), fifo ? "fifo" : "other", scale, passes);
+	       "scale=%g passes=%d settle_us=%ld\n", u.release,
+	       icount_mode ? "icount" : use_tsc ? "tsc" : "mono", tsc_hz, res.tv_nsec,
+	       sysconf(_SC_NPROCESSORS_ONLN), fifo ? "fifo" : "other", scale, passes,
+	       icount_mode ? settle_us : 0);
 	printf("bench-version %s\n", u.version);
 
 	shm_size = 1 << 20;
