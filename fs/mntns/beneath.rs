@@ -41,6 +41,7 @@ use kernel::{
         Path,
     },
     prelude::*,
+    user_namespace::UserNamespace,
 };
 
 /// `do_move_mount()`: moves the mount at `old_path` (a mount of the caller's namespace, or the
@@ -224,19 +225,22 @@ fn attach_mnt_locks(
     // A caller in a less privileged namespace may trigger an automount and propagate locked mounts
     // into more privileged namespaces: the owner that counts is the target namespace's. A
     // detached tree may have been handed over on purpose, so for an anonymous target the
-    // attaching task's namespace is authoritative, not the creator of the tree.
-    let task = kernel::current!();
-    let owner = if dest_ns.is_anon() {
-        MntNamespace::current(task).user_ns()
-    } else {
-        dest_ns.user_ns()
+    // attaching task's namespace is authoritative, not the creator of the tree. Propagating
+    // across user namespaces: lock the copy.
+    let across = |owner: &UserNamespace| {
+        child
+            .parent(held)
+            .ns(held)
+            .is_some_and(|ns| ns.user_ns() != owner)
     };
-    // Propagating across user namespaces: lock the copy.
-    if child
-        .parent(held)
-        .ns(held)
-        .is_some_and(|ns| ns.user_ns() != owner)
-    {
+    let across = if dest_ns.is_anon() {
+        // The current task only here: finding it is a call.
+        let task = kernel::current!();
+        across(MntNamespace::current(task).user_ns())
+    } else {
+        across(dest_ns.user_ns())
+    };
+    if across {
         child.lock_tree(locked);
     }
 

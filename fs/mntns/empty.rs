@@ -7,8 +7,9 @@
 //! root and working directory are reset to its root, so the task starts from an empty, immutable
 //! directory and mounts what it needs on top.
 //!
-//! `copy_mnt_ns()` (`fs/namespace.c`) calls [`rust_copy_empty_mnt_ns`] for `CLONE_EMPTY_MNTNS`;
-//! the flag plumbing and the permission checks stay in C (`kernel/fork.c`, `kernel/nsproxy.c`).
+//! `copy_mnt_ns()`, inline in `<linux/mnt_namespace.h>`, calls [`rust_copy_empty_mnt_ns`] for
+//! `CLONE_EMPTY_MNTNS` (and `fs/namespace.c` for the rest); the flag plumbing and the permission
+//! checks stay in C (`kernel/fork.c`, `kernel/nsproxy.c`).
 
 use kernel::{
     bindings,
@@ -149,6 +150,42 @@ mod tests {
             assert_eq!(published.nr_mounts(), 1);
             drop(a);
             drop(b);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn tree_slots_are_given_back_and_bounded() -> Result {
+        // The number of trees under construction a guard keeps (`MAX_NEW_TREES`).
+        const SLOTS: usize = 4;
+        let task = kernel::current!();
+        let ns = MntNamespace::current(task);
+        let user_ns = UserNamespace::current(task);
+        let a = NewMntNamespace::alloc(user_ns, ns)?;
+
+        for _ in 0..2 {
+            let excl = NamespaceExcl::lock();
+            // A dropped tree gives its slot back: more trees than slots, one after the other.
+            for _ in 0..2 * SLOTS {
+                drop(a.clone_ns_root(&excl, ns)?);
+            }
+            // A leaked tree keeps its slot until the guard goes: the slots run out, and the next
+            // tree is refused (and torn down).
+            let mut leaked = 0;
+            let refused = loop {
+                match a.clone_ns_root(&excl, ns) {
+                    Ok(root) => core::mem::forget(root),
+                    Err(e) => break e,
+                }
+                leaked += 1;
+                if leaked > SLOTS {
+                    break EINVAL;
+                }
+            };
+            assert_eq!(refused, EBUSY);
+            assert_eq!(leaked, SLOTS);
+            // The guard tears the leaked trees down: the next round has every slot again.
+            assert!(excl.unlock().is_none());
         }
         Ok(())
     }

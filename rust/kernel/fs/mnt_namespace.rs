@@ -60,7 +60,10 @@ use crate::{
 };
 use core::{
     cell::Cell,
-    mem::ManuallyDrop,
+    mem::{
+        ManuallyDrop,
+        MaybeUninit, //
+    },
     ops::Deref,
     ptr::{
         self,
@@ -75,6 +78,7 @@ assert_c_offsets!(mount {
     mnt_parent,
     mnt_ns,
     mnt_mounts,
+    mnt_child,
     mnt_t_flags,
     overmount,
 });
@@ -305,21 +309,40 @@ impl Mount {
 
     /// Returns the mounts of the tree whose root is this mount, the root first (`next_mnt()`).
     #[inline]
-    pub fn tree<'a>(&'a self, _held: &'a NsLocked) -> impl Iterator<Item = &'a Self> + 'a {
-        core::iter::successors(Some(self), move |p| {
-            // The tree of a lone mount, the common case, without a call of `next_mnt()`.
-            if ptr::eq(*p, self) && !self.has_children(_held) {
-                return None;
+    pub fn tree<'a>(&'a self, held: &'a NsLocked) -> impl Iterator<Item = &'a Self> + 'a {
+        core::iter::successors(Some(self), move |p| self.next_in_tree(held, p))
+    }
+
+    /// Returns the mount after `p` in a walk of the tree whose root is this mount, depth first
+    /// (`next_mnt()`): its first child, or else the next sibling of it or of the nearest of its
+    /// parents below this mount that has one; `None` after the last.
+    #[inline]
+    fn next_in_tree<'a>(&'a self, _held: &'a NsLocked, mut p: &'a Self) -> Option<&'a Self> {
+        // SAFETY: `p` is a mount of the tree, and the mounts of a tree, their `mnt_parent` and the
+        // lists of their children (`mnt_mounts`, linked by `mnt_child`) change only under
+        // `namespace_sem`, which is held (`_held`) and pins them. An empty list points to itself;
+        // an entry of a list of children is the `mnt_child` of a mount of the tree.
+        unsafe {
+            let mut next = (*p.as_raw()).mnt_mounts.next;
+            if next == ptr::addr_of_mut!((*p.as_raw()).mnt_mounts) {
+                loop {
+                    if ptr::eq(p, self) {
+                        return None;
+                    }
+                    let parent = (*p.as_raw()).mnt_parent;
+                    next = (*p.as_raw()).mnt_child.next;
+                    if next != ptr::addr_of_mut!((*parent).mnt_mounts) {
+                        break;
+                    }
+                    p = Self::from_raw(parent);
+                }
             }
-            // SAFETY: `p` and `self` are mounts of the tree, pinned by `namespace_sem` (`_held`).
-            let next = unsafe { bindings::mntns_next_mnt(p.as_raw(), self.as_raw()) };
-            if next.is_null() {
-                None
-            } else {
-                // SAFETY: A mount of the tree, pinned by `namespace_sem` for `'a`.
-                Some(unsafe { Self::from_raw(next) })
-            }
-        })
+            Some(Self::from_raw(crate::container_of!(
+                next,
+                bindings::mount,
+                mnt_child
+            )))
+        }
     }
 
     /// Returns whether anything is mounted on this mount (`!list_empty(&mnt_mounts)`).
@@ -357,8 +380,11 @@ impl Mount {
     /// `is_mnt_ns_file()`): such mounts are left out of copies of the tree.
     #[inline]
     pub fn is_mnt_ns_file(&self) -> bool {
+        // The files of nsfs are regular files: the root of a mount that is a directory, the
+        // common case, is none, without the call.
+        //
         // SAFETY: The root of a live mount is a valid, referenced dentry.
-        unsafe { bindings::mntns_is_mnt_ns_file(self.root().as_raw()) }
+        !self.root().is_dir() && unsafe { bindings::mntns_is_mnt_ns_file(self.root().as_raw()) }
     }
 
     /// Returns whether the root of the mount is the file of a mount namespace that attaching it
@@ -366,8 +392,10 @@ impl Mount {
     /// caller's (`mnt_ns_loop()`).
     #[inline]
     pub fn is_mnt_ns_loop(&self) -> bool {
+        // Only a file of nsfs, a regular file, may be one (see `is_mnt_ns_file()`).
+        //
         // SAFETY: The root of a live mount is a valid, referenced dentry.
-        unsafe { bindings::mntns_mnt_ns_loop(self.root().as_raw()) }
+        !self.root().is_dir() && unsafe { bindings::mntns_mnt_ns_loop(self.root().as_raw()) }
     }
 
     /// Locks the mount (`MNT_LOCKED`): it can no longer be unmounted, or moved away, to reveal
@@ -606,6 +634,8 @@ impl NsLocked {
 /// The number of mount trees that may be under construction at once under one guard of
 /// `namespace_sem` ([`NewMount`]).
 const MAX_NEW_TREES: usize = 4;
+// A bit of `NsWrite::used` for each.
+const _: () = assert!(MAX_NEW_TREES <= u8::BITS as usize);
 
 /// Proof that the current task holds `namespace_sem` for writing, handed out by its guards
 /// ([`NamespaceExcl`], [`Mountpoint`]) for as long as they hold it. It dereferences to
@@ -614,17 +644,20 @@ const MAX_NEW_TREES: usize = 4;
 /// It also keeps what must outlive the trees made under the semaphore: the namespace published
 /// under it ([`NewMntNamespace::publish`]), which the guard hands out once the semaphore is
 /// released, and the trees under construction ([`NewMount`]), which the guard tears down before
-/// it releases the semaphore if they were leaked.
+/// it releases the semaphore if they were leaked. A tree takes a slot of `trees` and the bit of
+/// the slot in `used`, so that making, consuming and checking for leaked trees costs a few
+/// instructions, not a scan of the slots.
 ///
 /// # Invariants
 ///
 /// The current task holds `namespace_sem` for writing while an `NsWrite` is borrowed. `published`
-/// is NULL or a namespace published under it, whose initial reference it owns. Each non-NULL
-/// entry of `trees` is a tree in no namespace made under it, neither published nor attached, whose
-/// reference it owns.
+/// is NULL or a namespace published under it, whose initial reference it owns. For each bit `i`
+/// set in `used`, `trees[i]` is initialized, a tree in no namespace made under it, neither
+/// published nor attached, whose reference it owns; the other entries of `trees` mean nothing.
 pub struct NsWrite {
     published: Cell<*mut bindings::mnt_namespace>,
-    trees: [Cell<*mut bindings::mount>; MAX_NEW_TREES],
+    used: Cell<u8>,
+    trees: [Cell<MaybeUninit<*mut bindings::mount>>; MAX_NEW_TREES],
     held: NsLocked,
 }
 
@@ -637,44 +670,54 @@ impl NsWrite {
         // INVARIANT: The caller holds the semaphore; nothing is published or under construction.
         Self {
             published: Cell::new(ptr::null_mut()),
-            trees: [const { Cell::new(ptr::null_mut()) }; MAX_NEW_TREES],
+            used: Cell::new(0),
+            trees: [const { Cell::new(MaybeUninit::uninit()) }; MAX_NEW_TREES],
             held: NsLocked {
                 _not_send: NotThreadSafe,
             },
         }
     }
 
-    /// Records `mnt` as a tree under construction, or returns `false` if there is no room.
+    /// Records `mnt` as a tree under construction, taking over its reference, and returns its
+    /// slot, or `None` if there is no room.
+    ///
+    /// # Safety
+    ///
+    /// `mnt` must be a tree in no namespace made under the semaphore, whose reference the caller
+    /// gives up.
     #[inline]
-    fn track(&self, mnt: *mut bindings::mount) -> bool {
-        match self.trees.iter().find(|t| t.get().is_null()) {
-            Some(t) => {
-                t.set(mnt);
-                true
-            }
-            None => false,
-        }
+    unsafe fn track(&self, mnt: *mut bindings::mount) -> Option<u8> {
+        let used = self.used.get();
+        let slot = (!used).trailing_zeros();
+        let t = self.trees.get(slot as usize)?;
+
+        t.set(MaybeUninit::new(mnt));
+        // INVARIANT: `trees[slot]` is a tree as the invariants require, whose reference the caller
+        // gave us.
+        self.used.set(used | 1 << slot);
+        // `slot` < `MAX_NEW_TREES`, which fits in `u8`.
+        Some(slot as u8)
     }
 
-    /// Forgets `mnt` as a tree under construction: it was published, attached or torn down.
+    /// Forgets the tree in `slot` (from [`NsWrite::track`]) as a tree under construction, and
+    /// gives its reference to the caller: it is being published, attached or torn down.
     #[inline]
-    fn untrack(&self, mnt: *mut bindings::mount) {
-        if let Some(t) = self.trees.iter().find(|t| t.get() == mnt) {
-            t.set(ptr::null_mut());
-        }
+    fn untrack(&self, slot: u8) {
+        self.used.set(self.used.get() & !(1 << slot));
     }
 
     /// Tears down the trees under construction that were leaked instead of dropped; called by
     /// the guards right before they release the semaphore.
     #[inline]
     fn tear_down_leaked_trees(&self) {
-        for t in &self.trees {
-            let mnt = t.replace(ptr::null_mut());
-            if !mnt.is_null() {
-                // SAFETY: By the type invariants, `mnt` is a tree in no namespace whose reference
-                // we own, and the semaphore is still held.
-                unsafe { tear_down(mnt) };
-            }
+        let mut used = self.used.replace(0);
+        while used != 0 {
+            let slot = used.trailing_zeros() as usize;
+            used &= used - 1;
+            // SAFETY: By the type invariants, the bit of `slot` was set: `trees[slot]` is
+            // initialized, a tree in no namespace whose reference we own (no longer tracked), and
+            // the semaphore is still held.
+            unsafe { tear_down(self.trees[slot].get().assume_init()) };
         }
     }
 
@@ -754,15 +797,28 @@ impl NamespaceExcl {
     /// it, if any ([`NewMntNamespace::publish`]), with the reference to it.
     #[inline]
     pub fn unlock(self) -> Option<ARef<MntNamespace>> {
-        let this = ManuallyDrop::new(self);
-        this.w.tear_down_leaked_trees();
+        // SAFETY: `self` is forgotten right after, not dropped: the semaphore is released once.
+        let published = unsafe { self.release() };
+        core::mem::forget(self);
+        published
+    }
+
+    /// Tears the leaked trees down, releases `namespace_sem`, and returns the namespace published
+    /// under it, if any.
+    ///
+    /// # Safety
+    ///
+    /// Called once, as the guard goes: nothing may use it afterwards.
+    #[inline]
+    unsafe fn release(&self) -> Option<ARef<MntNamespace>> {
+        self.w.tear_down_leaked_trees();
 
         // SAFETY: By the type invariants, the current task holds `namespace_sem` for writing,
-        // which it gives up here; `this` is not dropped, so it is not released twice.
+        // which it gives up here, once (the caller's guarantee).
         unsafe { bindings::mntns_namespace_unlock() };
 
         // SAFETY: The semaphore is released.
-        unsafe { this.w.take_published() }
+        unsafe { self.w.take_published() }
     }
 }
 
@@ -778,13 +834,9 @@ impl Deref for NamespaceExcl {
 impl Drop for NamespaceExcl {
     #[inline]
     fn drop(&mut self) {
-        self.w.tear_down_leaked_trees();
-
-        // SAFETY: By the type invariants, the current task holds `namespace_sem` for writing.
-        unsafe { bindings::mntns_namespace_unlock() };
-
-        // SAFETY: The semaphore is released: a published namespace nobody took may go.
-        drop(unsafe { self.w.take_published() });
+        // SAFETY: The guard goes. A published namespace nobody took may go too: the semaphore is
+        // released.
+        drop(unsafe { self.release() });
     }
 }
 
@@ -940,19 +992,21 @@ impl NewMntNamespace {
         res: *mut bindings::mount,
     ) -> Result<NewMount<'a>> {
         let mnt = from_err_ptr(res)?;
-        if !w.track(mnt) {
-            // SAFETY: The caller guarantees that `mnt` is a new tree in no namespace, ours, and
-            // that the semaphore is held.
+        // SAFETY: The caller guarantees that `mnt` is a new tree in no namespace, made under the
+        // semaphore, and gives us its reference.
+        let Some(slot) = (unsafe { w.track(mnt) }) else {
+            // SAFETY: As just said; the semaphore is held.
             unsafe { tear_down(mnt) };
             return Err(EBUSY);
-        }
+        };
 
-        // INVARIANT: `mnt` is valid and tracked by `w`; the caller gives us its reference.
+        // INVARIANT: `mnt` is valid, the tree in `slot` of `w`, which owns its reference for us.
         Ok(NewMount {
             // SAFETY: `from_err_ptr` returned a pointer that is not an error: a valid mount.
             mnt: unsafe { NonNull::new_unchecked(mnt) },
             owner: self.ns.as_ptr(),
             w,
+            slot,
         })
     }
 
@@ -1080,7 +1134,7 @@ impl NewMntNamespace {
     /// reference out when it releases the semaphore (e.g. [`NamespaceExcl::unlock`]). Fails with
     /// `EINVAL` if `root` was made for another namespace, or with `EBUSY` if this namespace, or
     /// another one under the same guard, was published already; `root` is torn down then.
-    #[inline]
+    #[inline(always)]
     pub fn publish<'a>(&self, root: NewMount<'a>) -> Result<&'a MntNamespace> {
         if root.owner != self.ns.as_ptr() {
             return Err(EINVAL);
@@ -1149,13 +1203,14 @@ impl Drop for NewMntNamespace {
 ///
 /// # Invariants
 ///
-/// `mnt` is a valid tree of mounts in no namespace, whose reference this object owns, made for
-/// the namespace `owner` and tracked by `w`. The current task holds `namespace_sem` for writing
-/// for `'a`.
+/// `mnt` is a valid tree of mounts in no namespace, made for the namespace `owner`, the tree in
+/// slot `slot` of `w`, which owns its reference for this object. The current task holds
+/// `namespace_sem` for writing for `'a`.
 pub struct NewMount<'a> {
     mnt: NonNull<bindings::mount>,
     owner: *const bindings::mnt_namespace,
     w: &'a NsWrite,
+    slot: u8,
 }
 
 impl NewMount<'_> {
@@ -1163,9 +1218,8 @@ impl NewMount<'_> {
     #[inline]
     fn into_raw(self) -> *mut bindings::mount {
         let this = ManuallyDrop::new(self);
-        let mnt = this.mnt.as_ptr();
-        this.w.untrack(mnt);
-        mnt
+        this.w.untrack(this.slot);
+        this.mnt.as_ptr()
     }
 
     /// Attaches `child` at the mountpoint `mp` on this mount (`attach_mnt()`), making `child` part
@@ -1212,9 +1266,9 @@ impl Deref for NewMount<'_> {
 impl Drop for NewMount<'_> {
     #[inline]
     fn drop(&mut self) {
-        self.w.untrack(self.mnt.as_ptr());
-        // SAFETY: By the type invariants, `mnt` is a tree in no namespace whose reference we own,
-        // and `namespace_sem` is held for writing.
+        self.w.untrack(self.slot);
+        // SAFETY: By the type invariants, `mnt` is a tree in no namespace whose reference is ours
+        // now that it is untracked, and `namespace_sem` is held for writing.
         unsafe { tear_down(self.mnt.as_ptr()) };
     }
 }
