@@ -227,7 +227,7 @@ fn attach_mnt_locks(
     // detached tree may have been handed over on purpose, so for an anonymous target the
     // attaching task's namespace is authoritative, not the creator of the tree. Propagating
     // across user namespaces: lock the copy.
-    let across = |owner: &UserNamespace| {
+    let owned_by_other = |owner: &UserNamespace| {
         child
             .parent(held)
             .ns(held)
@@ -236,9 +236,9 @@ fn attach_mnt_locks(
     let across = if dest_ns.is_anon() {
         // The current task only here: finding it is a call.
         let task = kernel::current!();
-        across(MntNamespace::current(task).user_ns())
+        owned_by_other(MntNamespace::current(task).user_ns())
     } else {
-        across(dest_ns.user_ns())
+        owned_by_other(dest_ns.user_ns())
     };
     if across {
         child.lock_tree(locked);

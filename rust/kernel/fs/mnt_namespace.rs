@@ -317,14 +317,14 @@ impl Mount {
     /// (`next_mnt()`): its first child, or else the next sibling of it or of the nearest of its
     /// parents below this mount that has one; `None` after the last.
     #[inline]
-    fn next_in_tree<'a>(&'a self, _held: &'a NsLocked, mut p: &'a Self) -> Option<&'a Self> {
+    fn next_in_tree<'a>(&'a self, held: &'a NsLocked, mut p: &'a Self) -> Option<&'a Self> {
         // SAFETY: `p` is a mount of the tree, and the mounts of a tree, their `mnt_parent` and the
         // lists of their children (`mnt_mounts`, linked by `mnt_child`) change only under
-        // `namespace_sem`, which is held (`_held`) and pins them. An empty list points to itself;
+        // `namespace_sem`, which is held (`held`) and pins them. An empty list points to itself;
         // an entry of a list of children is the `mnt_child` of a mount of the tree.
         unsafe {
             let mut next = (*p.as_raw()).mnt_mounts.next;
-            if next == ptr::addr_of_mut!((*p.as_raw()).mnt_mounts) {
+            if !p.has_children(held) {
                 loop {
                     if ptr::eq(p, self) {
                         return None;
