@@ -9,8 +9,11 @@ Each leaf test case counts once. A program that exits non-zero without a failed 
 output does not parse, that times out or does not finish counts as a failure. Writes
 RUNDIR/cases.json (case -> status) and RUNDIR/summary.json. With --ref, a case that passed on the
 reference and is missing or skipped here counts as failed, but for the cases under a --ref-skip
-prefix: a group this kernel is built without (KUnit on norust). Exit status: 0 when nothing failed,
-no splat was seen and (with --ref) every case that passed on the reference passed here.
+prefix: a group this kernel is built without (KUnit on norust). The differential test
+(lab/difftest) is a program whose cases are its seeds: with --ref, each seed whose trace differs
+from the reference's fails here, and the first difference of each is printed (all of them in
+RUNDIR/difftest-diff.txt). Exit status: 0 when nothing failed, no splat was seen and (with --ref)
+every case that passed on the reference passed here.
 """
 import argparse
 import json
@@ -19,7 +22,12 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'difftest'))
 from splats import SPLAT_RE  # noqa: E402
+import compare as difftest  # noqa: E402
+
+# Differences of the differential test printed in full; the others in one line each.
+DIFFTEST_PRINTED = 3
 
 
 def leaves(test, prefix):
@@ -139,6 +147,28 @@ def main():
                         f' first: {splats[0][1]}')
         add('<vm>/<splat>', 'FAILURE')
 
+    # The differential test: each seed's trace against the reference's, step by step.
+    diffs = {}
+    if args.ref:
+        try:
+            with open(os.path.join(args.ref, 'results.log'), errors='replace') as f:
+                ref_lines = f.read().replace('\r', '').splitlines()
+        except FileNotFoundError:
+            ref_lines = []
+        there = difftest.parse(difftest.difftest_lines(ref_lines))
+        here = difftest.parse(difftest.difftest_lines(results))
+        if there and here:
+            ref_label = os.path.basename(os.path.normpath(args.ref))
+            diffs = difftest.compare(there, here, ref_label, args.label or 'this kernel')
+            for seed, d in diffs.items():
+                name = f'{difftest.PROG}/seed-{seed}'
+                if cases.get(name, 'SUCCESS') == 'SUCCESS':
+                    cases[name] = 'FAILURE'
+                problems.append(f'difftest: {d.summary()} (against {ref_label})')
+        with open(os.path.join(args.rundir, 'difftest-diff.txt'), 'w') as f:
+            for d in diffs.values():
+                f.write(d.text + '\n\n')
+
     regress = []
     if args.ref:
         with open(os.path.join(args.ref, 'cases.json')) as f:
@@ -166,6 +196,12 @@ def main():
     for n, s in sorted(cases.items()):
         if s == 'SKIPPED':
             print(f'{label}SKIP {n}')
+    for i, d in enumerate(diffs.values()):
+        if i == DIFFTEST_PRINTED:
+            print(f'{label}difftest: {len(diffs) - i} more in '
+                  f'{os.path.join(args.rundir, "difftest-diff.txt")}')
+            break
+        print('\n'.join(f'{label}{line}' for line in d.text.splitlines()))
     for p in problems:
         print(f'{label}problem: {p}')
     for n in regress:
@@ -174,7 +210,8 @@ def main():
         print(f'{label}not compared with the reference: {p}* (not built into this kernel)')
     by_suite = {}
     for n, s in cases.items():
-        k = n.split('/')[0] if n.startswith('kunit') else '/'.join(n.split('/')[:3])
+        k = (n.split('/')[0] if n.startswith('kunit') else
+             difftest.PROG if n.startswith(difftest.PROG + '/') else '/'.join(n.split('/')[:3]))
         c = by_suite.setdefault(k, [0, 0, 0])
         c[0 if s == 'SUCCESS' else 2 if s == 'SKIPPED' else 1] += 1
     for k, (p, fl, sk) in sorted(by_suite.items()):
