@@ -5,6 +5,8 @@
 #   make test T=nullfs  only the suites whose name contains "nullfs" (T=kunit: KUnit only)
 #   make test BASE=patched      one kernel only (BASE=vanilla: the reference alone)
 #   make shell / demo   boot the patched kernel: a shell, or the batch demo
+#   make difftest       random mount-namespace programs on vanilla and patched, traces compared
+#                       (SEEDS=1-500: more seeds; KERNELS="vanilla norust": other kernels)
 #   make bench          benchmark vanilla vs patched (instruction counts and wall clock)
 #   make check          host-side checks of the patched build (rustfmt, clippy, ...)
 #   make tree | kernel | tests   single steps (make kernel BASE=norust: another kernel)
@@ -21,12 +23,12 @@ ifeq ($(origin BASE),command line)
 export KERNELS := $(BASE)
 endif
 
-.PHONY: all run demo shell test bench check setup tree kernel tests initramfs clean-runs help
+.PHONY: all run demo shell test difftest bench check setup tree kernel tests initramfs clean-runs help
 
 all: test
 
 help:
-	@sed -n "2,11p" $(LAB)/../Makefile
+	@sed -n "2,13p" $(LAB)/../Makefile
 
 run:
 	$(LAB)/run.sh auto
@@ -39,6 +41,12 @@ shell:
 
 test:
 	$(LAB)/test.sh
+
+# The differential test alone: the seeds of SEEDS (default: the CI set) on KERNELS given here
+# (default: vanilla and patched; the first is the reference); results in $(LAB_HOME)/runs/difftest.
+difftest:
+	SEEDS="$(SEEDS)" DIFFTEST_KERNELS="$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),vanilla patched)" \
+		$(LAB)/difftest/run.sh
 
 # Vanilla against patched on production-like configs; results in $(LAB_HOME)/bench.
 bench:
