@@ -20,7 +20,7 @@ fi
 [ -d "$src" ] || die "no source tree for $kind: run lab/assemble.sh"
 mkdir -p "$out"
 
-stamp="$BASE_VERSION $LLVM_VERSION $RUST_TOOLCHAIN $(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)"
+stamp="$BASE_VERSION $(toolchain_id) $(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.rvfs-config" 2>/dev/null)" != "$stamp" ]; then
 	log "$kind: configuring (tinyconfig + $(kernel_fragments "$kind" | sed 's/ / + /g'))"
 	case " $(kernel_fragments "$kind") " in *" rust "*) kmake "$src" "$out" -s rustavailable ;; esac
@@ -38,6 +38,9 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.rvfs-config" 2>/dev/null)" != "$st
 		got=$(grep -E "^($sym=|# $sym is not set)" "$out/.config" || true)
 		if [ "$got" != "$want" ] && ! { [ -z "$got" ] && [ "${want#\# }" != "$want" ]; }; then
 			log "$kind: config option did not take: want '$want', got '${got:-unset}'"
+			case $sym in CONFIG_RUST_INLINE_HELPERS | CONFIG_RUSTC_CLANG_LLVM_COMPATIBLE)
+				log "$kind: $sym needs rustc and clang on one LLVM major: $(/usr/bin/rustc -vV | sed -n 's/^LLVM version: //p') and $(clang-$LLVM_VERSION -dumpversion)" ;;
+			esac
 			bad=1
 		fi
 	done < <(cat "${frags[@]}")

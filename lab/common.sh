@@ -10,8 +10,12 @@ LAB_PRISTINE=$LAB_HOME/src/$BASE_TREE-$BASE_VERSION
 LAB_TREE=$LAB_HOME/tree
 LAB_VANILLA=$LAB_HOME/vanilla
 export CCACHE_DIR=${CCACHE_DIR:-$LAB_HOME/ccache}
-export RUSTUP_TOOLCHAIN=$RUST_TOOLCHAIN
-export PATH=$LAB_TOOLS/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
+# Debian's Rust (/usr/bin) ahead of any rustup shim: rustc, rustdoc, rustfmt, clippy-driver and
+# cargo are the rustc-web packages. bindgen (clang-sys) loads the newest libclang it finds unless
+# told: the one of the LLVM that builds the kernel.
+unset RUSTUP_TOOLCHAIN
+export PATH=$LAB_TOOLS/bin:/usr/bin:/bin:$PATH
+export LIBCLANG_PATH=/usr/lib/llvm-$LLVM_VERSION/lib
 # Fixed build identity: reproducible objects and better ccache hits.
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=rvfs KBUILD_BUILD_HOST=lab
@@ -60,7 +64,24 @@ kmake() {
 	shift 2
 	make -C "$src" O="$out" ARCH=x86_64 LLVM=-"$LLVM_VERSION" \
 		CC="ccache clang-$LLVM_VERSION" \
+		RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt \
+		CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN="$LAB_TOOLS/bin/bindgen" \
 		-j"$(nproc)" "$@"
+}
+
+# The toolchain the lab builds with, one line: what the config stamps record. Fails unless rustc
+# is Debian's $RUST_VERSION and its LLVM has clang's major (CONFIG_RUST_INLINE_HELPERS needs both
+# on one LLVM; a rustc on another major would drop it silently).
+toolchain_id() {
+	local rv cv lv
+	rv=$(/usr/bin/rustc -vV 2>/dev/null) || die "no /usr/bin/rustc: install rustc-web (lab/setup.sh)"
+	lv=$(sed -n 's/^LLVM version: //p' <<<"$rv")
+	cv=$("clang-$LLVM_VERSION" -dumpversion 2>/dev/null) || die "no clang-$LLVM_VERSION: run lab/setup.sh"
+	[ "$(sed -n 's/^release: //p' <<<"$rv")" = "$RUST_VERSION" ] ||
+		die "rustc is $(sed -n 's/^release: //p' <<<"$rv"), the lab wants $RUST_VERSION (rustc-web)"
+	[ "${lv%%.*}" = "${cv%%.*}" ] ||
+		die "rustc is built on LLVM $lv, clang-$LLVM_VERSION is $cv: one LLVM major is needed for CONFIG_RUST_INLINE_HELPERS"
+	echo "clang $cv, rustc $RUST_VERSION (LLVM $lv), bindgen $BINDGEN_VERSION"
 }
 
 # Serialise the runs that share $LAB_HOME: a `make bench` in the background and a `make test`

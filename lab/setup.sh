@@ -15,20 +15,14 @@ install_apt_packages() {
 }
 
 install_rust() {
-	command -v rustup >/dev/null ||
-		die "rustup is required: Debian 12 packages neither rustup nor a rustc the kernel accepts (it has 1.63); install rustup (https://rustup.rs) and run again"
-	if ! rustup toolchain list | grep -q "^$RUST_TOOLCHAIN"; then
-		log "installing Rust $RUST_TOOLCHAIN"
-		rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal
-	fi
-	local c
-	for c in rust-src rustfmt clippy; do
-		rustup component list --toolchain "$RUST_TOOLCHAIN" --installed | grep -q "^$c" ||
-			rustup component add --toolchain "$RUST_TOOLCHAIN" "$c"
-	done
+	# Debian's Rust (rustc-web and its companions, APT_PACKAGES) is the toolchain; bindgen-cli is
+	# built with its cargo. toolchain_id checks the versions and that rustc and clang share LLVM.
+	local tc
+	tc=$(toolchain_id)
+	log "toolchain: $tc"
 	if [ "$(bindgen --version 2>/dev/null)" != "bindgen $BINDGEN_VERSION" ]; then
 		log "installing bindgen-cli $BINDGEN_VERSION"
-		cargo +"$RUST_TOOLCHAIN" install --locked --quiet --root "$LAB_TOOLS" \
+		CARGO_HOME=$LAB_TOOLS/cargo /usr/bin/cargo install --locked --quiet --root "$LAB_TOOLS" \
 			bindgen-cli --version "$BINDGEN_VERSION"
 	fi
 }
