@@ -2,56 +2,55 @@
 
 //! Moving mounts, `MOVE_MOUNT_BENEATH` included, and the transfer of `MNT_LOCKED`.
 //!
-//! `move_mount(2)` (and `mount(MS_MOVE)`) moves a mount, or attaches a detached tree, at a new
-//! place; with `MOVE_MOUNT_BENEATH`, the place is beneath the topmost mount at the target, which
-//! may be the caller's root: since nullfs is mount 1, `/` has a parent, so a process can put a new
-//! root beneath its old one and unmount that (a root switch without `pivot_root(2)`).
+//! `move_mount(2)` (and `mount(MS_MOVE)`) moves a mount, or attaches a detached tree, elsewhere;
+//! with `MOVE_MOUNT_BENEATH`, beneath the topmost mount at the target, which may be the caller's
+//! root: since nullfs is mount 1, `/` has a parent, so a task can put a new root beneath its old
+//! one and unmount that (a root switch without `pivot_root(2)`).
 //!
-//! `MNT_LOCKED` marks a mount that hides what is under it from a less privileged user namespace
-//! (its tree was copied across user namespaces). The mount placed beneath a locked mount takes the
-//! lock over, so that the locked mount may go: nothing is revealed, as the new mount covers the
-//! same place. `pivot_root(2)` hands the lock of the old root to the new one the same way. The
-//! rules (7.2.13, with its fixes) are enforced here:
+//! `MNT_LOCKED` marks a mount that hides what it covers from a less privileged user namespace.
+//! The mount placed beneath a locked mount takes the lock over, so the locked mount may go:
+//! nothing is revealed, as the new mount covers the same place. `pivot_root(2)` hands the lock of
+//! the old root to the new one the same way. The rules:
 //!
-//! - only the mount the caller placed takes the lock over; a propagated copy takes a lock, but the
-//!   mount it covers keeps its own, as the copy goes away when the original is unmounted;
-//! - a mount of a mount-namespace file cannot take a lock over: copies of the tree leave it out,
-//!   with what it covers;
-//! - copies propagated across user namespaces are locked: the owner compared is the target
-//!   namespace's, or the caller's for an anonymous target.
+//! - only the mount the caller placed takes the lock over; a propagated copy takes a lock, and
+//!   the mount it covers keeps its own, as the copy goes when the original is unmounted;
+//! - a mount of a mount-namespace file cannot take a lock over: copies leave it out, with what it
+//!   covers;
+//! - a copy propagated into a namespace of another owner is locked: the owner compared is the
+//!   target namespace's, or the caller's for an anonymous target. Where none is known, it is
+//!   locked.
 //!
-//! C keeps the syscalls, `do_lock_mount()`'s locking and retries, and `attach_recursive_mnt()` with
-//! its propagation; it calls [`rust_do_move_mount`] for `do_move_mount()`,
-//! [`rust_attach_mnt_locks`] for each mount `attach_recursive_mnt()` attaches, and
-//! [`rust_transfer_mnt_lock`] from `path_pivot_root()`.
+//! C keeps the syscalls, `do_lock_mount()` and `attach_recursive_mnt()` with its propagation; it
+//! calls [`rust_do_move_mount`] for `do_move_mount()`, [`rust_attach_mnt_locks`] for each mount
+//! that `attach_recursive_mnt()` attaches, and [`rust_transfer_mnt_lock`] from
+//! `path_pivot_root()`.
 
+use crate::mnt_namespace::{
+    assume_locked,
+    lock_mount,
+    warn_on_once,
+    MntNamespace,
+    Mount,
+    MountLocked,
+    MountNs,
+    Mountpoint,
+    NsLocked, //
+};
 use core::ptr;
 use kernel::{
     bindings,
-    fs::{
-        mnt_namespace::{
-            lock_mount,
-            MntNamespace,
-            Mount,
-            MountLocked,
-            MountNs,
-            Mountpoint,
-            NsLocked, //
-        },
-        Path,
-    },
-    prelude::*,
-    user_namespace::UserNamespace,
+    fs::Path,
+    prelude::*, //
 };
 
-/// `do_move_mount()`: moves the mount at `old_path` (a mount of the caller's namespace, or the
-/// root of a detached tree) to `new_path`, beneath the topmost mount there with `beneath`.
-/// Returns 0 or a negative errno.
+/// `do_move_mount()`: moves the mount at `old_path` (of the caller's namespace, or the root of a
+/// detached tree) to `new_path`, beneath the topmost mount there with `beneath`. Returns 0 or a
+/// negative errno.
 ///
 /// # Safety
 ///
-/// `old_path` and `new_path` are valid paths, referenced for the duration of the call, and the
-/// caller is in process context without `namespace_sem`.
+/// Both paths are valid and referenced for the duration of the call, in process context, without
+/// `namespace_sem`.
 #[export]
 pub unsafe extern "C" fn rust_do_move_mount(
     old_path: *const bindings::path,
@@ -78,13 +77,13 @@ fn do_move_mount(old_path: &Path, new_path: &Path, beneath: bool) -> Result {
     }
 
     let task = kernel::current!();
-    let current = MntNamespace::current(task);
+    let current = MntNamespace::current(task).ok_or(EINVAL)?;
     lock_mount(new_path, beneath, |mp| {
         let parent = mp.parent();
 
         if old.is_in(mp, current) {
-            // The source is in our namespace: it must be detachable from its parent, which must
-            // not be shared, and the target must be in our namespace too.
+            // The source is in our namespace: detachable from its parent, which is not shared, to
+            // a target in our namespace.
             if !old.has_parent(mp) || old.is_locked() {
                 return Err(EINVAL);
             }
@@ -95,8 +94,8 @@ fn do_move_mount(old_path: &Path, new_path: &Path, beneath: bool) -> Result {
                 return Err(EINVAL);
             }
         } else {
-            // Otherwise the source must be the root of an anonymous namespace, to be attached in
-            // another namespace: ours, or an anonymous one that ours made.
+            // Otherwise the root of an anonymous namespace, to another namespace: ours, or an
+            // anonymous one that ours made.
             if !old.is_anon_ns_root(mp) {
                 return Err(EINVAL);
             }
@@ -121,8 +120,8 @@ fn do_move_mount(old_path: &Path, new_path: &Path, beneath: bool) -> Result {
         if parent.is_shared(mp) && old.tree(mp).any(|m| m.is_unbindable(mp)) {
             return Err(EINVAL);
         }
-        // No references to earlier or the same mount namespaces in the tree: they could pin
-        // namespaces in a cycle.
+        // No reference to an earlier or the same mount namespace: it could pin namespaces in a
+        // loop.
         if old.tree(mp).any(|m| m.is_mnt_ns_loop()) {
             return Err(ELOOP);
         }
@@ -131,61 +130,57 @@ fn do_move_mount(old_path: &Path, new_path: &Path, beneath: bool) -> Result {
             return Err(ELOOP);
         }
 
-        // SAFETY: `old` is a mount of our namespace with a parent, or the root of an anonymous
-        // namespace, other than the parent's, that may be attached here (checked above); the
-        // parent is in our namespace or such an anonymous one; `old` is not the parent or one of
-        // its ancestors, its tree has no mount of a mount-namespace file that could make a loop,
-        // and with `beneath` `can_move_mount_beneath()` allowed the move. `old` is attached once.
+        // SAFETY: Checked above: `old` is a mount of our namespace with a parent, or the root of
+        // another anonymous namespace that may be attached here; the parent is in our namespace or
+        // such an anonymous one; `old` is not an ancestor of the parent; its tree has no
+        // mount-namespace file that could make a loop; with `beneath`, `can_move_mount_beneath()`
+        // allowed it.
         unsafe { mp.attach_recursive(old) }
     })
 }
 
 /// `can_move_mount_beneath()`: whether `from` may be mounted beneath `to`, the topmost mount at
-/// the mountpoint `mp`.
+/// `mp`.
 fn can_move_mount_beneath(
     from: &Mount,
     to: &Mount,
-    mp: &Mountpoint,
+    mp: &Mountpoint<'_>,
     current: &MntNamespace,
 ) -> Result {
     let parent_to = to.parent(mp);
 
-    // `from` takes over the lock of `to`. Copies of the tree leave a mount of a mount-namespace
-    // file out, with what is mounted on it, so it could not keep anything hidden.
+    // `from` takes over the lock of `to`; copies of the tree leave a mount-namespace file out,
+    // with what is mounted on it, so it could not keep anything hidden.
     if to.is_locked() && from.is_mnt_ns_file() {
         return Err(EINVAL);
     }
-    // Nothing may have been mounted on `from` before `namespace_sem` was taken: it would become a
-    // pointless shadow mount.
+    // Nothing mounted on `from` before `namespace_sem` was taken: a pointless shadow mount.
     if from.overmount(mp).is_some() {
         return Err(EINVAL);
     }
     if to.is_ancestor_of(mp, from) {
         return Err(EINVAL);
     }
-    // If the parent of `to` propagates to `to`, mounting `from` on the parent would propagate a
-    // copy of `from` on top of `to`: the opposite of mounting beneath it.
+    // The parent of `to` propagating to `to` would put a copy of `from` on top of `to`.
     if mp.propagation_would_overmount(parent_to, to) {
         return Err(EINVAL);
     }
-    // If it propagates to `from` (in our namespace), a copy of `from` would end up on `from`,
-    // under `to`: `from` would not be beneath `to` either.
+    // Propagating to `from` (in our namespace) would put a copy of `from` on `from`, under `to`.
     if from.is_in(mp, current) && mp.propagation_would_overmount(parent_to, from) {
         return Err(EINVAL);
     }
     Ok(())
 }
 
-/// `attach_recursive_mnt()`, for each mount `child` it attaches (the tree `source` itself, or a
-/// copy propagated from it) before it commits it, with `covered` the mount it goes beneath, if
-/// any, and `dest_ns` the namespace of the destination of `source`: locks a copy propagated into
-/// a namespace of another owner, and the lock transfer.
+/// The lock decisions of `attach_recursive_mnt()` for `child`, the tree `source` itself or a copy
+/// propagated from it, before it is committed: `covered` is the mount it goes beneath, if any,
+/// and `dest_ns` the namespace of the destination of `source`.
 ///
 /// # Safety
 ///
-/// `namespace_sem` and `mount_lock` are held for writing; `child` and `source` are mounts pinned
-/// by them, `child` mounted on its parent, not yet committed; `covered` is NULL or the mount that
-/// `child` is placed beneath; `dest_ns` is the namespace of the destination.
+/// `namespace_sem` and `mount_lock` are held for writing; `child` and `source` are mounts, `child`
+/// mounted on its parent; `covered` is NULL or the mount that `child` goes beneath; `dest_ns` is
+/// the `mnt_ns` of the destination.
 #[export]
 pub unsafe extern "C" fn rust_attach_mnt_locks(
     child: *mut bindings::mount,
@@ -193,24 +188,18 @@ pub unsafe extern "C" fn rust_attach_mnt_locks(
     covered: *mut bindings::mount,
     dest_ns: *mut bindings::mnt_namespace,
 ) {
-    // SAFETY: The caller holds both locks for the duration of this call.
-    let (held, locked) = unsafe { (NsLocked::assume_held(), MountLocked::assume_held()) };
-    // SAFETY: The caller guarantees that these are mounts pinned by the locks, and the namespace
-    // of the destination, which `namespace_sem` keeps from being freed.
-    let (child, source, dest_ns) = unsafe {
+    // SAFETY: The caller holds both locks for writing during this call.
+    let (held, locked) = unsafe { assume_locked() };
+    // SAFETY: The caller guarantees that these are mounts, pinned by the locks, and `dest_ns` the
+    // namespace of one, or an invalid one (NULL, `MNT_NS_INTERNAL`), which `namespace_sem` keeps.
+    let (child, source, covered, dest_ns) = unsafe {
         (
             Mount::from_raw(child),
             Mount::from_raw(source),
-            MountNs::from_raw(dest_ns),
+            ptr::NonNull::new(covered).map(|m| Mount::from_raw(m.as_ptr())),
+            MountNs::from_ptr(dest_ns),
         )
     };
-    let covered = if covered.is_null() {
-        None
-    } else {
-        // SAFETY: The caller guarantees that `covered` is a mount pinned by the locks.
-        Some(unsafe { Mount::from_raw(covered) })
-    };
-
     attach_mnt_locks(held, locked, child, source, covered, dest_ns);
 }
 
@@ -220,25 +209,25 @@ fn attach_mnt_locks(
     child: &Mount,
     source: &Mount,
     covered: Option<&Mount>,
-    dest_ns: &MountNs,
+    dest_ns: Option<&MountNs>,
 ) {
     // A caller in a less privileged namespace may trigger an automount and propagate locked mounts
-    // into more privileged namespaces: the owner that counts is the target namespace's. A
-    // detached tree may have been handed over on purpose, so for an anonymous target the
-    // attaching task's namespace is authoritative, not the creator of the tree. Propagating
-    // across user namespaces: lock the copy.
-    let owned_by_other = |owner: &UserNamespace| {
-        child
-            .parent(held)
-            .ns(held)
-            .is_some_and(|ns| ns.user_ns() != owner)
+    // into more privileged ones: the owner that counts is the target namespace's. A detached tree
+    // may have been handed over on purpose: for an anonymous target, the attaching task's.
+    let task = kernel::current!();
+    let owner = match dest_ns {
+        Some(ns) if !ns.is_anon() => Some(ns.user_ns()),
+        Some(_) => MntNamespace::current(task).map(|ns| ns.user_ns()),
+        None => None,
     };
-    let across = if dest_ns.is_anon() {
-        // The current task only here: finding it is a call.
-        let task = kernel::current!();
-        owned_by_other(MntNamespace::current(task).user_ns())
-    } else {
-        owned_by_other(dest_ns.user_ns())
+    // Propagating across user namespaces: lock the copy. Without an owner or a namespace to compare
+    // (C would oops), lock it too.
+    let across = match (owner, child.parent(held).ns(held)) {
+        (Some(owner), Some(ns)) => ns.user_ns() != owner,
+        _ => {
+            warn_on_once!(true);
+            true
+        }
     };
     if across {
         child.lock_tree(locked);
@@ -251,17 +240,16 @@ fn attach_mnt_locks(
         // The mount the caller placed takes the lock over: nothing another namespace does removes
         // it again.
         //
-        // SAFETY: `child` is placed beneath `covered` and covers what it covered.
+        // SAFETY: `child` goes beneath `covered` and covers what it covered.
         unsafe { covered.hand_lock_to(child, locked) };
     } else if covered.is_locked() {
-        // A propagated copy goes away when the mounter of the original unmounts it: it takes a
-        // lock, and `covered` keeps its own.
+        // A propagated copy goes when the original is unmounted: it takes a lock, and `covered`
+        // keeps its own.
         child.lock(locked);
     }
 }
 
-/// `path_pivot_root()`: `new_root` takes the place of `old_root`, which had the lock (if any) of
-/// what the old root covered: `new_root` takes it over.
+/// `path_pivot_root()`: `new_root` takes the place of `old_root`, and its lock.
 ///
 /// # Safety
 ///
@@ -272,11 +260,10 @@ pub unsafe extern "C" fn rust_transfer_mnt_lock(
     old_root: *mut bindings::mount,
     new_root: *mut bindings::mount,
 ) {
-    // SAFETY: The caller holds `mount_lock` for writing for the duration of this call.
-    let locked = unsafe { MountLocked::assume_held() };
+    // SAFETY: The caller holds both locks for writing during this call.
+    let (_, locked) = unsafe { assume_locked() };
     // SAFETY: The caller guarantees that these are mounts pinned by the locks.
     let (old_root, new_root) = unsafe { (Mount::from_raw(old_root), Mount::from_raw(new_root)) };
-
     // SAFETY: The caller guarantees that `new_root` covers what `old_root` covered.
     unsafe { old_root.hand_lock_to(new_root, locked) };
 }

@@ -2,20 +2,19 @@
 
 //! The mount-namespace paths of the VFS in Rust (`CONFIG_MNT_NAMESPACE_RUST`).
 //!
-//! Each module implements a feature that `fs/namespace.c` implements in C when the option is off,
-//! and exports the function C calls at the feature's entry point instead:
+//! Each module implements what `fs/namespace.c` implements in C without the option, and exports
+//! the function that C calls instead at the entry point of the feature:
 //!
-//! - [`empty`]: empty mount namespaces, `clone3(CLONE_EMPTY_MNTNS)` and
-//!   `unshare(UNSHARE_EMPTY_MNTNS)`, for `copy_mnt_ns()`;
-//! - [`create`]: mount namespaces made from a mount, `fsmount(FSMOUNT_NAMESPACE)` and
-//!   `open_tree(OPEN_TREE_NAMESPACE)`, for `open_new_namespace()`;
-//! - [`beneath`]: moving mounts (`MOVE_MOUNT_BENEATH` included) for `do_move_mount()`, and the
-//!   transfer of `MNT_LOCKED` for `attach_recursive_mnt()` and `path_pivot_root()`.
+//! - [`empty`]: empty mount namespaces (`CLONE_EMPTY_MNTNS`, `UNSHARE_EMPTY_MNTNS`);
+//! - [`create`]: mount namespaces made from a mount (`FSMOUNT_NAMESPACE`,
+//!   `OPEN_TREE_NAMESPACE`);
+//! - [`beneath`]: `move_mount(2)`, `MOVE_MOUNT_BENEATH` included, and the transfer of
+//!   `MNT_LOCKED`.
 //!
-//! The code here makes its decisions on the abstractions of `kernel::fs::mnt_namespace`, which
-//! enforce the locking and the rules for copies across user namespaces; it calls no C function
-//! directly.
+//! They are written on [`mnt_namespace`], the VFS-private abstractions, which only this crate
+//! can name.
 
 pub mod beneath;
 pub mod create;
 pub mod empty;
+mod mnt_namespace;

@@ -10,11 +10,6 @@ use crate::{
     task::CurrentTask,
     types::Opaque, //
 };
-#[cfg(CONFIG_KUNIT)]
-use crate::{
-    prelude::*,
-    sync::aref::ARef, //
-};
 use core::ptr::{
     self,
     NonNull, //
@@ -89,42 +84,7 @@ impl UserNamespace {
         // referenced for the returned lifetime.
         unsafe { Self::from_raw(bindings::current_user_ns()) }
     }
-
-    /// Creates a user namespace, a child of the current task's, owned by the current task's
-    /// effective user (`create_user_ns()` on a copy of the current credentials), as
-    /// `unshare(CLONE_NEWUSER)` does; the credentials of the task are not changed.
-    ///
-    /// For tests, which need a user namespace other than their own.
-    #[cfg(CONFIG_KUNIT)]
-    #[inline]
-    pub fn new_child_of_current() -> Result<ARef<Self>> {
-        // SAFETY: Always safe to call; it returns a new, private copy of the current task's
-        // credentials, or NULL.
-        let new = NonNull::new(unsafe { bindings::prepare_creds() }).ok_or(ENOMEM)?;
-
-        // SAFETY: `new` is a private credential that no task uses, as `create_user_ns()` requires:
-        // on success it replaces `new->user_ns` by the new namespace, whose reference `new` holds.
-        let ret = unsafe { bindings::create_user_ns(new.as_ptr()) };
-        let ns = if ret == 0 {
-            // SAFETY: `new` is valid and `user_ns` a field of it (its offset is checked against
-            // C's below), referenced by `new` until it is released, after we took our own
-            // reference here.
-            let ns = unsafe { Self::from_raw((*new.as_ptr()).user_ns) };
-            Ok(ARef::from(ns))
-        } else {
-            Err(Error::from_errno(ret))
-        };
-
-        // SAFETY: We own the only reference on `new`, made above.
-        unsafe { bindings::put_cred(new.as_ptr()) };
-        ns
-    }
 }
-
-// `struct cred` is `__randomize_layout`: check the offset of the field read above against C's.
-#[cfg(CONFIG_KUNIT)]
-const _: () =
-    assert!(core::mem::offset_of!(bindings::cred, user_ns) == bindings::OFFSETOF_cred__user_ns);
 
 impl PartialEq for UserNamespace {
     #[inline]

@@ -17,10 +17,7 @@ use crate::{
     },
     types::Opaque, //
 };
-use core::ptr::{
-    self,
-    NonNull, //
-};
+use core::ptr::NonNull;
 
 /// Wraps the kernel's `struct dentry`.
 ///
@@ -45,12 +42,8 @@ unsafe impl Send for Dentry {}
 unsafe impl AlwaysRefCounted for Dentry {
     #[inline]
     fn inc_ref(&self) {
-        // `dget()` of a dentry that is not NULL, without the call of a helper: `lockref_get()` on
-        // the reference count.
-        //
-        // SAFETY: The existence of a shared reference means that the dentry is valid and its
-        // reference count positive.
-        unsafe { bindings::lockref_get(ptr::addr_of_mut!((*self.as_raw()).d_lockref)) };
+        // SAFETY: The existence of a shared reference means that the reference count is positive.
+        unsafe { bindings::dget(self.as_raw()) };
     }
 
     #[inline]
@@ -101,30 +94,19 @@ impl Dentry {
         Ok(unsafe { ARef::from_raw(dentry.cast()) })
     }
 
-    /// Returns the type bits of the flags of the dentry (`__d_entry_type()`).
-    #[inline]
-    fn entry_type(&self) -> u32 {
-        // This `read_volatile` is intended to correspond to the unlocked read of `d_flags` in
-        // `__d_entry_type()`: the flags change under `d_lock`, which is not held here.
-        //
-        // SAFETY: By the type invariants, `self.as_raw()` is valid.
-        let flags = unsafe { ptr::addr_of!((*self.as_raw()).d_flags).read_volatile() };
-        flags & bindings::dentry_flags_DCACHE_ENTRY_TYPE
-    }
-
     /// Returns whether the dentry is a directory that can be looked up in (`d_can_lookup()`): not
     /// an automount point, not a regular file or any other kind of file.
     #[inline]
     pub fn can_lookup(&self) -> bool {
-        self.entry_type() == bindings::dentry_flags_DCACHE_DIRECTORY_TYPE
+        // SAFETY: By the type invariants, `self.as_raw()` is valid.
+        unsafe { bindings::d_can_lookup(self.as_raw()) }
     }
 
     /// Returns whether the dentry is a directory, an automount point included (`d_is_dir()`).
     #[inline]
     pub fn is_dir(&self) -> bool {
-        let t = self.entry_type();
-        t == bindings::dentry_flags_DCACHE_DIRECTORY_TYPE
-            || t == bindings::dentry_flags_DCACHE_AUTODIR_TYPE
+        // SAFETY: By the type invariants, `self.as_raw()` is valid.
+        unsafe { bindings::d_is_dir(self.as_raw()) }
     }
 
     /// Returns the inode of the dentry (`d_inode`), or [`None`] if the dentry is negative.

@@ -11,6 +11,7 @@ use crate::{
         c_layout::assert_c_offsets,
         dentry::Dentry,
         file_system_type::FileSystemType,
+        path::Path,
         super_block::SuperBlock, //
     },
     prelude::*,
@@ -122,6 +123,12 @@ impl VfsMount {
         // SAFETY: By the type invariants, `mnt_root` is set and does not change while the mount
         // is referenced, and the mount holds a reference on it.
         unsafe { Dentry::from_raw((*self.as_raw()).mnt_root) }
+    }
+
+    /// Returns a path to the root of the mount, with a reference on each (`mntget()`, `dget()`).
+    #[inline]
+    pub fn root_path(&self) -> Path {
+        Path::new(self.into(), self.root().into())
     }
 
     /// Returns the superblock of the mount (`mnt_sb`).

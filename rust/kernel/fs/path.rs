@@ -123,14 +123,8 @@ impl Path {
 impl Drop for Path {
     #[inline]
     fn drop(&mut self) {
-        // `path_put()`, without the call of it: the dentry, then the mount.
-        //
         // SAFETY: By the type invariants, the members are valid with references that we own (a
-        // `Path` value is only dropped by its owner) and give up here.
-        unsafe {
-            let path = self.as_raw();
-            bindings::dput((*path).dentry);
-            bindings::mntput((*path).mnt);
-        }
+        // `Path` value is only dropped by its owner), which `path_put()` gives up.
+        unsafe { bindings::path_put(self.as_raw()) };
     }
 }
