@@ -1180,11 +1180,14 @@ static int own_nsfd(void)
 	return openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
 }
 
-/* A mount of the caller's namespace when neither its root nor its cwd is: ask a child that
- * enters the namespace again (which puts its root on the namespace's top mount). */
-static uint64_t id_via_setns(void)
+/*
+ * A mount of the namespace of @fd (the caller's for -1) when no other way gives one (the
+ * caller's root and cwd are elsewhere; listmount() finds no child of the namespace's root):
+ * ask a child that enters the namespace, which puts its root on the namespace's top mount.
+ */
+static uint64_t id_via_setns(int fd)
 {
-	int p[2], nsfd = own_nsfd();
+	int p[2], nsfd = fd < 0 ? own_nsfd() : dup(fd);
 	uint64_t id = 0;
 	pid_t pid;
 
@@ -1274,29 +1277,30 @@ static void fill_table(struct table *t, int nsfd)
 		if (!start || fill_mnt(&probe, start, 0))
 			start = mnt_id_of(AT_FDCWD, ".", 0, NULL);
 		if (!start || fill_mnt(&probe, start, 0))
-			start = id_via_setns();
+			start = id_via_setns(-1);
 	} else {
 		n = do_listmount(LSMT_ROOT, nsfd, ids, 1);
-		if (n < 0) {
+		if (n > 0)
+			start = ids[0];
+		else
+			start = id_via_setns(nsfd);
+		if (!start && n < 0) {
 			t->err = errno;
 			t->what = "listmount";
 			return;
 		}
-		if (n > 0)
-			start = ids[0];
 	}
 	if (!start) {
 		t->what = "no mount";
 		return;
 	}
-	/* Up to the namespace root (its parent is itself). */
+	/* Up to the namespace root (its parent is itself), or as far as the caller may see. */
 	id = start;
 	for (int i = 0; i < 64; i++) {
-		struct mnt m;
+		struct mnt m, pm;
 
-		if (fill_mnt(&m, id, nsfd))
-			break;
-		if (m.parent == id || !m.parent)
+		if (fill_mnt(&m, id, nsfd) || m.parent == id || !m.parent ||
+		    fill_mnt(&pm, m.parent, nsfd))
 			break;
 		id = m.parent;
 	}
