@@ -8,6 +8,8 @@
 #   make difftest       random mount-namespace programs on vanilla and patched, traces compared
 #                       (SEEDS=1-500: more seeds; KERNELS="vanilla norust": other kernels)
 #   make bench          benchmark vanilla vs patched (instruction counts and wall clock)
+#   make mutants        mutation testing of fs/mntns/ and fs/nullfs/ (M=id,id: a subset;
+#                       CHECK=1: only check that each mutant applies and compiles)
 #   make check          host-side checks of the patched build (rustfmt, clippy, ...)
 #   make tree | kernel | tests   single steps (make kernel BASE=norust: another kernel)
 # Works from any directory: make -C path/to/clone test
@@ -23,12 +25,12 @@ ifeq ($(origin BASE),command line)
 export KERNELS := $(BASE)
 endif
 
-.PHONY: all run demo shell test difftest bench check setup tree kernel tests initramfs clean-runs help
+.PHONY: all run demo shell test difftest bench mutants check setup tree kernel tests initramfs clean-runs help
 
 all: test
 
 help:
-	@sed -n "2,13p" $(LAB)/../Makefile
+	@sed -n "2,15p" $(LAB)/../Makefile
 
 run:
 	$(LAB)/run.sh auto
@@ -51,6 +53,11 @@ difftest:
 # Vanilla against patched on production-like configs; results in $(LAB_HOME)/bench.
 bench:
 	$(LAB)/bench.sh
+
+# Mutation testing: each mutant of lab/mutants.txt built into a scratch copy of the patched tree
+# and booted with its suites; every one must be killed. Results in $(LAB_HOME)/mutants/latest.
+mutants:
+	MUTANTS_IDS="$(M)" MUTANTS_CHECK="$(CHECK)" $(LAB)/mutants.sh
 
 # Host-side checks of the patched build (also part of make test): the C nullfs is gone, leaf
 # code without raw bindings, rustfmtcheck, CLIPPY=1, no upstream file copied into the repo.
