@@ -10,6 +10,10 @@
 #   make bench          benchmark vanilla vs patched (instruction counts and wall clock)
 #   make mutants        mutation testing of fs/mntns/ and fs/nullfs/ (M=id,id: a subset;
 #                       CHECK=1: only check that each mutant applies and compiles)
+#   make series         write the series (patches/) again with git: must equal patches/
+#   make check-series   after each patch: builds with RUST=y and RUST=n, checkpatch --strict
+#   make series-tree    the series as a git branch to edit ($(LAB_HOME)/series/work), and
+#   make series-export  patches/ written from it
 #   make check          host-side checks of the patched build (rustfmt, clippy, ...)
 #   make tree | kernel | tests   single steps (make kernel BASE=norust: another kernel)
 # Works from any directory: make -C path/to/clone test
@@ -25,12 +29,12 @@ ifeq ($(origin BASE),command line)
 export KERNELS := $(BASE)
 endif
 
-.PHONY: all run demo shell test difftest bench mutants check setup tree kernel tests initramfs clean-runs help
+.PHONY: all run demo shell test difftest bench mutants series check-series series-tree series-export check setup tree kernel tests initramfs clean-runs help
 
 all: test
 
 help:
-	@sed -n "2,15p" $(LAB)/../Makefile
+	@sed -n "2,19p" $(LAB)/../Makefile
 
 run:
 	$(LAB)/run.sh auto
@@ -61,6 +65,21 @@ mutants:
 
 # Host-side checks of the patched build (also part of make test): the C nullfs is gone, leaf
 # code without raw bindings, rustfmtcheck, CLIPPY=1, no upstream file copied into the repo.
+series:
+	$(LAB)/setup.sh
+	$(LAB)/series.sh write
+
+check-series:
+	LAB_SETUP_ARGS=--series LAB_TESTS=0 $(LAB)/prepare.sh patched norust
+	$(LAB)/series.sh check $(FROM)
+
+series-tree:
+	$(LAB)/setup.sh
+	$(LAB)/series.sh tree
+
+series-export:
+	$(LAB)/series.sh export
+
 check:
 	LAB_TESTS=0 $(LAB)/prepare.sh patched
 	$(LAB)/checks.sh

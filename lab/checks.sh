@@ -39,7 +39,7 @@ LEAVES="fs/nullfs/nullfs.rs fs/mntns/mntns.rs fs/mntns/empty.rs fs/mntns/create.
 LEAF_OBJS="fs/nullfs/nullfs.o fs/mntns/mntns.o"
 
 leaf_without_bindings() {
-	(cd "$LAB_REPO" && python3 - $LEAVES) <<'PY'
+	(cd "$LAB_TREE" && python3 - $LEAVES) <<'PY'
 import re, sys
 bad = []
 for f in sys.argv[1:]:
@@ -123,7 +123,7 @@ fn f(m: &mntns::mnt_namespace::Mount) {}"
 # (fs/namespace.c and every file that includes fs/mount.h) equals that of the base with only the
 # preparation patches that change it on purpose ($NORUST_PREP), each of which says why in its
 # message. Compared in the norust build, with its own compiler command lines.
-NORUST_PREP="0017 0018"
+NORUST_PREP="0006 0007"
 norust_is_upstream() {
 	local nr=$(kernel_out norust) scratch f o cmd c bad=0 n=0 p
 	# __LINE__ differs wherever the series adds lines, inside #ifdef blocks that RUST=n drops too.

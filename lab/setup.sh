@@ -146,6 +146,8 @@ mkdir -p "$LAB_HOME" "$LAB_TOOLS" "$CCACHE_DIR"
 install_apt_packages $APT_PACKAGES
 # shellcheck disable=SC2086
 [ "${1:-}" != --bench ] || install_apt_packages $BENCH_APT_PACKAGES
+# shellcheck disable=SC2086
+[ "${1:-}" != --series ] || install_apt_packages $SERIES_APT_PACKAGES
 install_rust
 fetch_base
 unpack_base

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# `make check-series`: lab/check-series.sh [FROM]
+# Applies patches/ with `git am` to the base, in a work tree of its own ($LAB_HOME/series/check,
+# kept between runs, with its build directories inside, so that ccache serves what the lab's
+# builds compiled). After each patch, from number FROM on (default 1): checkpatch.pl --strict on
+# the patch, and the kernel builds with the patched kernel's config (RUST=y) and the norust
+# kernel's (RUST=n), each made with olddefconfig from the lab's fragments. At the end: rustfmtcheck,
+# a CLIPPY=1 build of the Rust objects, rustdoc, and a sphinx-build -W of the two documentation
+# pages. Prints one line per patch and a summary; exits non-zero on any failure. The exceptions to
+# checkpatch that the cover letter names (CHECKPATCH_EXCEPTIONS below) are reported, not failed.
+. "$(dirname "$0")/common.sh"
+lab_lock
+from=${1:-1}
+SERIES=$LAB_HOME/series
+tree=$SERIES/check
+log_dir=$SERIES/check-logs
+"$LAB_REPO/lab/series.sh" import
+BASE_TAG=v${BASE_VERSION%-*}
+# checkpatch messages the series keeps on purpose, each with its reason in the cover letter: regular
+# expressions matched against checkpatch's message lines. CHECKPATCH_EXCEPTIONS apply to every patch
+# (MAINTAINERS is updated by the last one); SELFTEST_EXCEPTIONS only to a patch whose every file is
+# under tools/testing/selftests/: idioms of kselftest_harness.h's own assertion macros, and macros
+# of the kernel's headers that a userspace test, built against the uapi headers, does not have.
+CHECKPATCH_EXCEPTIONS='added, moved or deleted file\(s\), does MAINTAINERS need updating'
+SELFTEST_EXCEPTIONS='Macro argument reuse|Macros with complex values should be enclosed in parentheses|Macros with flow control statements|spaces preferred around that .\*. \(ctx:WxV\)|Prefer using the BIT(_ULL)? macro|Prefer __aligned\(8\) over|Prefer __noreturn over|Use of volatile is usually wrong'
+
+# Configs: the lab's own, made by lab/build-kernel.sh (run make test or make kernel first).
+for k in patched norust; do
+	[ -f "$(kernel_out $k)/.config" ] || die "no $k config: build the $k kernel first (make kernel BASE=$k)"
+done
+
+if [ ! -e "$tree/.git" ]; then
+	git --git-dir="$SERIES/base.git" worktree prune
+	git --git-dir="$SERIES/base.git" worktree add -q --detach "$tree" "$BASE_TAG"
+fi
+# The series as commits, on a branch of their own (the work tree is moved patch by patch).
+git -C "$tree" checkout -q -f --detach "$BASE_TAG"
+git -C "$tree" branch -q -f check "$BASE_TAG"
+git -C "$tree" checkout -q check
+mapfile -t patches < <(ls "$LAB_REPO"/patches/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-')
+GIT_COMMITTER_DATE='2026-01-01 00:00:00 +0000' git -C "$tree" am -q --keep-cr "${patches[@]}" ||
+	{ git -C "$tree" am --abort; die "git am of patches/ failed"; }
+mapfile -t commits < <(git -C "$tree" rev-list --reverse "$BASE_TAG"..check)
+[ ${#commits[@]} -eq ${#patches[@]} ] || die "${#patches[@]} patches gave ${#commits[@]} commits"
+
+rm -rf "$log_dir"
+mkdir -p "$log_dir"
+start=$(date +%s)
+fail=0
+build() { # KIND COMMIT-INDEX
+	local kind=$1 i=$2 out=$tree/_build
+	[ "$kind" = norust ] && out=$tree/_build-norust
+	mkdir -p "$out"
+	cp "$(kernel_out "$kind")/.config" "$out/.config"
+	kmake "$tree" "$out" -s olddefconfig >"$log_dir/$i-$kind.log" 2>&1 &&
+		kmake "$tree" "$out" -s bzImage >>"$log_dir/$i-$kind.log" 2>&1
+}
+
+for i in "${!commits[@]}"; do
+	n=$((i + 1))
+	p=${patches[$i]}
+	name=$(basename "$p")
+	git -C "$tree" checkout -q --detach "${commits[$i]}"
+	[ "$n" -ge "$from" ] || continue
+	t0=$(date +%s)
+	res=()
+	# checkpatch, strict, on the patch as sent.
+	(cd "$tree" && ./scripts/checkpatch.pl --strict --no-summary --terse "$p") >"$log_dir/$n-checkpatch.log" 2>&1
+	exc=$CHECKPATCH_EXCEPTIONS
+	if ! sed -n 's@^+++ b/@@p' "$p" | grep -qv '^tools/testing/selftests/'; then
+		exc="$exc|$SELFTEST_EXCEPTIONS"
+	fi
+	cp_msgs=$(grep -E '(ERROR|WARNING|CHECK):' "$log_dir/$n-checkpatch.log" | grep -vE "$exc" || true)
+	if [ -n "$cp_msgs" ]; then res+=("checkpatch FAILED"); fail=1; else res+=("checkpatch ok"); fi
+	for kind in patched norust; do
+		if build "$kind" "$n"; then
+			res+=("$kind ok")
+		else
+			res+=("$kind FAILED")
+			fail=1
+		fi
+	done
+	# A build that succeeds may still warn: warnings fail a patch too.
+	if grep -hE '^(warning|error)(\[|:)|: warning:' "$log_dir/$n-patched.log" "$log_dir/$n-norust.log" |
+		grep -v 'objtool\|KSYM_NAME_LEN' >"$log_dir/$n-warnings.log"; then
+		res+=("warnings FAILED")
+		fail=1
+	fi
+	printf '%2d %-80s %s (%ss)\n' "$n" "${name:0:80}" "${res[*]}" "$(($(date +%s) - t0))"
+	[ -z "$cp_msgs" ] || printf '%s\n' "$cp_msgs" | sed 's/^/     /'
+	[ ! -s "$log_dir/$n-warnings.log" ] || sed 's/^/     /' "$log_dir/$n-warnings.log" | head -20
+done
+
+# The whole series: the Rust side's own checks, and the documentation.
+out=$tree/_build
+final() { # name command...
+	local name=$1
+	shift
+	if "$@" >"$log_dir/final-$name.log" 2>&1; then
+		echo "   $name ok"
+	else
+		echo "   $name FAILED (see $log_dir/final-$name.log)"
+		tail -20 "$log_dir/final-$name.log" | sed 's/^/     /'
+		fail=1
+	fi
+}
+clippy() {
+	local dir=$tree/_clippy
+	mkdir -p "$dir"
+	cp "$out/.config" "$dir/.config"
+	kmake "$tree" "$dir" -s CLIPPY=1 olddefconfig rust/kernel.o fs/nullfs/nullfs.o fs/mntns/mntns.o 2>&1 | tee "$dir/clippy.log"
+	! grep -qE '^(warning|error)' "$dir/clippy.log"
+}
+rustdoc() {
+	kmake "$tree" "$out" -s rustdoc 2>&1 | tee "$log_dir/rustdoc.out"
+	! grep -qE '^(warning|error)' "$log_dir/rustdoc.out"
+}
+docs() {
+	local d
+	d=$(mktemp -d)
+	cp "$tree"/Documentation/filesystems/{mount-namespace-fd,move-mount-beneath}.rst "$d"/
+	printf 'project = "rvfs"\nmaster_doc = "index"\n' >"$d/conf.py"
+	printf '.. toctree::\n\n   mount-namespace-fd\n   move-mount-beneath\n' >"$d/index.rst"
+	# The pages are listed in the filesystems index.
+	grep -qx '   mount-namespace-fd' "$tree/Documentation/filesystems/index.rst" &&
+		grep -qx '   move-mount-beneath' "$tree/Documentation/filesystems/index.rst" ||
+		{ echo "a page is missing from Documentation/filesystems/index.rst"; return 1; }
+	sphinx-build -q -W --keep-going -b html "$d" "$d/_html"
+	local rc=$?
+	rm -rf "$d"
+	return $rc
+}
+echo "at the end of the series:"
+final rustfmtcheck kmake "$tree" "$out" -s rustfmtcheck
+final clippy clippy
+final rustdoc rustdoc
+final htmldocs docs
+log "check-series: ${#commits[@]} patches in $(($(date +%s) - start)) s: $([ $fail -eq 0 ] && echo passed || echo FAILED) (logs in $log_dir)"
+exit $fail
