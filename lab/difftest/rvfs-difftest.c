@@ -372,6 +372,7 @@ struct gen {
 	int n, max;
 	int tracked;		/* steps looked at by track() */
 	uint32_t mounted;	/* paths the program probably mounted on (its own guess) */
+	uint32_t locked;	/* those it had when it went into a user namespace */
 };
 
 /*
@@ -581,6 +582,8 @@ static void gen_open_tree(struct gen *g, int p, int slot, uint64_t flags)
 			s->fd1 = rfd();
 			s->p1 = P_EMPTY;
 			s->flags |= AT_EMPTY_PATH;
+		} else if (chance(5)) {
+			s->p1 = P_FILE;		/* not a directory */
 		}
 		if (chance(30))
 			s->flags |= OPEN_TREE_CLOEXEC;
@@ -696,21 +699,190 @@ static void gen_setattr(struct gen *g)
 }
 
 /* Enter a user namespace: the mounts the program has become locked. */
+static void gen_move_away(struct gen *g, bool plain);
+
 static void gen_userns(struct gen *g)
 {
-	if (chance(70))
-		gen_unshare(g, true, false);
+	int slot = rnd(NSLOTS), p;
+
+	if (chance(75)) {
+		track(g);
+		g->locked = g->mounted & ~((1u << P_ROOT) | (1u << P_DOT));
+		if (chance(70))
+			gen_unshare(g, true, false);
+		else
+			gen_clone3(g, true, false);
+		/* a locked mount may not move away from what it covers */
+		if (g->locked && g->st[g->n - 1].flags == (CLONE_NEWUSER | CLONE_NEWNS) &&
+		    chance(60))
+			gen_move_away(g, true);
+		return;
+	}
+	/*
+	 * A user namespace that does not own the caller's mount namespace: the namespaces it
+	 * makes from a mount are foreign (slave copies, unbindable mounts kept, locked), and a
+	 * path with mounts below it is not copied alone. Shared and unbindable mounts first,
+	 * while the program may still make them.
+	 */
+	p = rmount();
+	if (chance(60))
+		gen_propagation(g, chance(50) ? P_ROOT : p);
+	if (chance(30))
+		EMIT(g, OP_PROPAGATION) {
+			s->p1 = rmount();
+			s->flags = MS_UNBINDABLE;
+		}
+	EMIT(g, OP_UNSHARE)
+		s->flags = CLONE_NEWUSER;
+	if (chance(60))
+		gen_open_tree(g, chance(50) ? P_ROOT : p, slot,
+			      OPEN_TREE_NAMESPACE | (chance(60) ? AT_RECURSIVE : 0));
 	else
-		gen_clone3(g, true, false);
+		gen_fsmount(g, slot, FSMOUNT_NAMESPACE);
+	if (chance(60))
+		gen_setns(g, slot);
+}
+
+/*
+ * A mount moved away from where it is: MS_MOVE or move_mount() of a path, a locked mount
+ * (in a user namespace) mostly, sometimes below itself, the namespace root, a mount with
+ * something mounted on it (through an fd taken before), or a tree with an unbindable mount
+ * to a shared parent.
+ */
+static void gen_move_away(struct gen *g, bool plain)
+{
+	static const int pairs[][2] = { { P_A, P_AX }, { P_B, P_BY }, { P_C, P_CX },
+					{ P_D, P_DY } };
+	static const int top[] = { P_A, P_B, P_C, P_D, P_E };
+	int from = rmount(), to, slot = rnd(NSLOTS), i = rnd(4);
+	unsigned int r = plain ? 100 : rnd(100);
+
+	/* a mount the user namespace locked, mostly, when there is one */
+	if (g->locked && chance(70)) {
+		int c[P_NR], n = 0;
+
+		for (int k = 0; k < P_NR; k++)
+			if (g->locked & (1u << k))
+				c[n++] = k;
+		from = c[rnd(n)];
+	}
+	/* a directory elsewhere, so that nothing but the decision under test refuses it */
+	do
+		to = PICK(top);
+	while (to == from || (from == P_A && to == P_AX) || (from == P_B && to == P_BY));
+	if (r < 16) {
+		from = pairs[i][0];		/* below itself */
+		to = pairs[i][1];
+	} else if (r < 22) {
+		from = P_ROOT;			/* the root: of the namespace, when it is empty */
+	} else if (r < 30) {
+		EMIT(g, OP_PROPAGATION) {	/* a shared parent */
+			s->p1 = P_ROOT;
+			s->flags = MS_SHARED;
+		}
+	} else if (r < 40) {
+		/* the source covered since its fd was taken */
+		EMIT(g, OP_OPEN) {
+			s->p1 = from;
+			s->slot = slot;
+			s->flags = O_PATH | O_DIRECTORY;
+		}
+		gen_mount_tmpfs(g, from);
+		gen_move_mount(g, slot, to, chance(50) ? MOVE_MOUNT_BENEATH : 0);
+		return;
+	} else if (r < 50) {
+		/* a tree with an unbindable mount, to a shared parent */
+		EMIT(g, OP_PROPAGATION) {
+			s->p1 = from;
+			s->flags = MS_UNBINDABLE;
+		}
+		EMIT(g, OP_PROPAGATION) {
+			s->p1 = P_ROOT;
+			s->flags = MS_SHARED;
+		}
+	}
+	if (chance(50)) {
+		EMIT(g, OP_MS_MOVE) {
+			s->p1 = from;
+			s->p2 = to;
+		}
+	} else {
+		EMIT(g, OP_MOVE_MOUNT) {
+			s->fd1 = s->fd2 = FD_CWD;
+			s->p1 = from;
+			s->p2 = to;
+			s->flags = !plain && chance(30) ? MOVE_MOUNT_BENEATH : 0;
+		}
+	}
+}
+
+/*
+ * A tree attached across namespaces: into a namespace we left (an fd of a directory in it)
+ * or into a detached tree (ours, or made in the namespace we left), from a detached tree or
+ * from a mount of another namespace.
+ */
+static void gen_move_across(struct gen *g)
+{
+	int a = rnd(NSLOTS), b = (a + 1 + rnd(NSLOTS - 1)) % NSLOTS;
+
+	if (chance(50)) {
+		EMIT(g, OP_OPEN) {
+			s->p1 = rdir();
+			s->slot = a;
+			s->flags = O_PATH | O_DIRECTORY;
+		}
+	} else {
+		gen_open_tree(g, rmount(), a, OPEN_TREE_CLONE | (chance(50) ? AT_RECURSIVE : 0));
+	}
+	if (chance(60))
+		gen_unshare(g, false, false);
+	if (chance(50))
+		gen_fsmount(g, b, 0);
+	else
+		gen_open_tree(g, rmount(), b, OPEN_TREE_CLONE | (chance(50) ? AT_RECURSIVE : 0));
+	EMIT(g, OP_MOVE_MOUNT) {
+		if (chance(80)) {
+			s->fd1 = b;		/* a detached tree into the other */
+			s->fd2 = a;
+		} else {
+			s->fd1 = a;		/* the other into ours */
+			s->fd2 = FD_CWD;
+		}
+		s->p1 = P_EMPTY;
+		s->flags = MOVE_MOUNT_F_EMPTY_PATH;
+		if (s->fd2 == FD_CWD) {
+			s->p2 = rdir();
+		} else if (chance(70)) {
+			s->p2 = P_EMPTY;
+			s->flags |= MOVE_MOUNT_T_EMPTY_PATH;
+		} else {
+			s->p2 = P_REL_A;	/* a directory inside it */
+		}
+		if (chance(20))
+			s->flags |= MOVE_MOUNT_BENEATH;
+	}
+	if (chance(30))
+		EMIT(g, OP_MOVE_MOUNT) {
+			/* a detached tree into itself */
+			s->fd1 = s->fd2 = b;
+			s->p1 = P_EMPTY;
+			s->p2 = P_REL_A;
+			s->flags = MOVE_MOUNT_F_EMPTY_PATH;
+		}
 }
 
 /* One random step, or a few that belong together. */
 static void gen_any(struct gen *g)
 {
-	unsigned int r = rnd(156);
+	unsigned int r = rnd(172);
 	int slot = rnd(NSLOTS), p, q;
 
-	if (r < 10) {
+	if (r >= 156) {
+		if (r < 165)
+			gen_move_away(g, false);
+		else
+			gen_move_across(g);
+	} else if (r < 10) {
 		gen_mount_tmpfs(g, rdir());
 	} else if (r < 18) {
 		gen_bind(g, rdir(), rdir());
@@ -790,8 +962,11 @@ static void gen_any(struct gen *g)
 		if (chance(70))
 			gen_simple(g, OP_CHDIR, P_ROOT);
 	} else if (r < 115) {
-		/* a new tree beneath the mount on a directory, which then goes */
+		/* a new tree beneath the mount on a directory, which then goes; sometimes
+		 * with a shared parent, which may propagate onto it */
 		p = rmount();
+		if (chance(20))
+			gen_propagation(g, chance(50) ? P_ROOT : rdir());
 		if (chance(50))
 			gen_fsmount(g, slot, 0);
 		else
