@@ -29,10 +29,22 @@ for k in patched norust; do
 	[ -f "$(kernel_out $k)/.config" ] || die "no $k config: build the $k kernel first (make kernel BASE=$k)"
 done
 
-if [ ! -e "$tree/.git" ]; then
+# A clone of the import sharing its objects, not a worktree of the bare import: checkpatch's SPDX
+# check (scripts/spdxcheck.py, GitPython) refuses a worktree of a bare repository, and would then
+# pass every license tag unchecked.
+if [ -f "$tree/.git" ]; then # a worktree, from an older lab: the same files, a clone's .git
+	rm "$tree/.git"
 	git --git-dir="$SERIES/base.git" worktree prune
-	git --git-dir="$SERIES/base.git" worktree add -q --detach "$tree" "$BASE_TAG"
 fi
+if [ ! -e "$tree/.git" ]; then
+	rm -rf "$tree.git.tmp"
+	git clone -q --shared --no-checkout "$SERIES/base.git" "$tree.git.tmp"
+	mkdir -p "$tree"
+	mv "$tree.git.tmp/.git" "$tree/.git"
+	rmdir "$tree.git.tmp"
+	git -C "$tree" reset -q "$BASE_TAG" # the index, without touching the files (or their times)
+fi
+git -C "$tree" fetch -q --tags "$SERIES/base.git"
 # The series as commits, on a branch of their own (the work tree is moved patch by patch).
 git -C "$tree" checkout -q -f --detach "$BASE_TAG"
 git -C "$tree" branch -q -f check "$BASE_TAG"
@@ -65,12 +77,13 @@ for i in "${!commits[@]}"; do
 	t0=$(date +%s)
 	res=()
 	# checkpatch, strict, on the patch as sent.
-	(cd "$tree" && ./scripts/checkpatch.pl --strict --no-summary --terse "$p") >"$log_dir/$n-checkpatch.log" 2>&1
+	# (it exits non-zero on any message: the messages decide, below)
+	(cd "$tree" && ./scripts/checkpatch.pl --strict --no-summary --terse "$p") >"$log_dir/$n-checkpatch.log" 2>&1 || true
 	exc=$CHECKPATCH_EXCEPTIONS
 	if ! sed -n 's@^+++ b/@@p' "$p" | grep -qv '^tools/testing/selftests/'; then
 		exc="$exc|$SELFTEST_EXCEPTIONS"
 	fi
-	cp_msgs=$(grep -E '(ERROR|WARNING|CHECK):' "$log_dir/$n-checkpatch.log" | grep -vE "$exc" || true)
+	cp_msgs=$(grep -E '(ERROR|WARNING|CHECK):|Traceback' "$log_dir/$n-checkpatch.log" | grep -vE "$exc" || true)
 	if [ -n "$cp_msgs" ]; then res+=("checkpatch FAILED"); fail=1; else res+=("checkpatch ok"); fi
 	for kind in patched norust; do
 		if build "$kind" "$n"; then
