@@ -7,7 +7,7 @@
 # kernel's (RUST=n), each made with olddefconfig from the lab's fragments. At the end: rustfmtcheck,
 # a CLIPPY=1 build of the Rust objects, rustdoc, and a sphinx-build -W of the two documentation
 # pages. Prints one line per patch and a summary; exits non-zero on any failure. The exceptions to
-# checkpatch that the cover letter names (CHECKPATCH_EXCEPTIONS below) are reported, not failed.
+# checkpatch that the cover letter names (in lab/checkpatch-patch.sh) are not failures.
 . "$(dirname "$0")/common.sh"
 lab_lock
 from=${1:-1}
@@ -16,13 +16,6 @@ tree=$SERIES/check
 log_dir=$SERIES/check-logs
 "$LAB_REPO/lab/series.sh" import
 BASE_TAG=v${BASE_VERSION%-*}
-# checkpatch messages the series keeps on purpose, each with its reason in the cover letter: regular
-# expressions matched against checkpatch's message lines. CHECKPATCH_EXCEPTIONS apply to every patch
-# (MAINTAINERS is updated by the last one); SELFTEST_EXCEPTIONS only to a patch whose every file is
-# under tools/testing/selftests/: idioms of kselftest_harness.h's own assertion macros, and macros
-# of the kernel's headers that a userspace test, built against the uapi headers, does not have.
-CHECKPATCH_EXCEPTIONS='added, moved or deleted file\(s\), does MAINTAINERS need updating'
-SELFTEST_EXCEPTIONS='Macro argument reuse|Macros with complex values should be enclosed in parentheses|Macros with flow control statements|spaces preferred around that .\*. \(ctx:WxV\)|Prefer using the BIT(_ULL)? macro|Prefer __aligned\(8\) over|Prefer __noreturn over|Use of volatile is usually wrong'
 
 # Configs: the lab's own, made by lab/build-kernel.sh (run make test or make kernel first).
 for k in patched norust; do
@@ -76,14 +69,8 @@ for i in "${!commits[@]}"; do
 	[ "$n" -ge "$from" ] || continue
 	t0=$(date +%s)
 	res=()
-	# checkpatch, strict, on the patch as sent.
-	# (it exits non-zero on any message: the messages decide, below)
-	(cd "$tree" && ./scripts/checkpatch.pl --strict --no-summary --terse "$p") >"$log_dir/$n-checkpatch.log" 2>&1 || true
-	exc=$CHECKPATCH_EXCEPTIONS
-	if ! sed -n 's@^+++ b/@@p' "$p" | grep -qv '^tools/testing/selftests/'; then
-		exc="$exc|$SELFTEST_EXCEPTIONS"
-	fi
-	cp_msgs=$(grep -E '(ERROR|WARNING|CHECK):|Traceback' "$log_dir/$n-checkpatch.log" | grep -vE "$exc" || true)
+	# checkpatch, strict, on the patch as sent, but for the exceptions of lab/checkpatch-patch.sh.
+	cp_msgs=$("$LAB_REPO/lab/checkpatch-patch.sh" "$tree" "$p" 2>&1 | tee "$log_dir/$n-checkpatch.log" || true)
 	if [ -n "$cp_msgs" ]; then res+=("checkpatch FAILED"); fail=1; else res+=("checkpatch ok"); fi
 	for kind in patched norust; do
 		if build "$kind" "$n"; then
