@@ -40,6 +40,9 @@ fi
 git -C "$tree" fetch -q --tags "$SERIES/base.git"
 # The series as commits, on a branch of their own (the work tree is moved patch by patch).
 git -C "$tree" checkout -q -f --detach "$BASE_TAG"
+# What an interrupted run left (the new files of its patches: Debian's .gitignore ignores every
+# untracked file), not the build directories.
+git -C "$tree" clean -fdqx -e /_build -e /_build-norust -e /_clippy
 git -C "$tree" branch -q -f check "$BASE_TAG"
 git -C "$tree" checkout -q check
 mapfile -t patches < <(ls "$LAB_REPO"/patches/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-')
