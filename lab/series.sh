@@ -78,6 +78,42 @@ PY
 	rm -f "$dir/.git-description"
 }
 
+# The README shows the cover letter: its subject and body, between two marker lines, in a text
+# block. `export` writes it there; `write` (make series) fails if it differs from the series'.
+README_COVER_BEGIN='<!-- the cover letter, patches/0000-cover-letter.patch: written by make series-export -->'
+README_COVER_END='<!-- end of the cover letter -->'
+cover_text() { # COVER-LETTER-PATCH: its subject and body, as the README shows them
+	python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+head, body = text.split('\n\n', 1)
+subject = re.search(r'^Subject: (.*(?:\n .*)*)', head, re.M).group(1).replace('\n ', ' ')
+lines = []
+for line in body.split('\n'):
+    if re.match(r'^\S.* \(\d+\):$', line):
+        break
+    lines.append(line)
+print('```text\n' + subject + '\n\n' + '\n'.join(lines).rstrip('\n') + '\n```')
+PY
+}
+readme_cover() { # print the README's copy of the cover letter
+	sed -n "\|^$README_COVER_BEGIN\$|,\|^$README_COVER_END\$|p" "$LAB_REPO/README.md" | sed '1d;$d'
+}
+readme_cover_write() { # COVER-LETTER-PATCH
+	local new
+	new=$(cover_text "$1") || die "cannot read the cover letter $1"
+	grep -qxF "$README_COVER_BEGIN" "$LAB_REPO/README.md" || die "README.md has no marker line: $README_COVER_BEGIN"
+	COVER="$new" python3 - "$LAB_REPO/README.md" "$README_COVER_BEGIN" "$README_COVER_END" <<'PY'
+import os, sys
+path, begin, end = sys.argv[1:]
+lines = open(path).read().split('\n')
+b = lines.index(begin)
+e = lines.index(end, b)
+lines[b + 1:e] = os.environ['COVER'].split('\n')
+open(path, 'w').write('\n'.join(lines))
+PY
+}
+
 export_series() { # DIR OUT
 	local dir=$1 out=$2 n
 	n=$(gitq -C "$dir" rev-list --count "$BASE_TAG"..HEAD)
@@ -114,6 +150,8 @@ tree)
 export)
 	dir=${2:-$SERIES/work}
 	export_series "$dir" "$LAB_REPO/patches"
+	readme_cover_write "$LAB_REPO/patches/0000-cover-letter.patch"
+	log "series: the cover letter written into README.md too"
 	;;
 write)
 	lab_lock
@@ -128,6 +166,10 @@ write)
 	if ! diff -r -q "$LAB_REPO/patches" "$out" >/dev/null; then
 		diff -r -u "$LAB_REPO/patches" "$out" | head -40 >&2
 		log "series: the series written again differs from patches/ (above)"
+		bad=1
+	fi
+	if [ "$(readme_cover)" != "$(cover_text "$out/0000-cover-letter.patch")" ]; then
+		log "series: README.md's copy of the cover letter differs from the series' (make series-export writes it)"
 		bad=1
 	fi
 	# The tree the series makes is the lab's patched tree (lab/assemble.sh).
