@@ -24,8 +24,7 @@ mkdir -p "$stage"
 cd "$LAB_REPO"
 
 # The series, each patch against the base plus the patches before it.
-for p in "$LAB_REPO"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
-	case $p in */0000-*) continue ;; esac
+for p in $(patch_files); do
 	sed -n 's@^+++ b/\([^[:space:]]*\).*@\1@p' "$p" | while read -r f; do
 		[ -e "$stage/$f" ] && continue
 		mkdir -p "$stage/$(dirname "$f")"

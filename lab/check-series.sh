@@ -25,10 +25,6 @@ done
 # A clone of the import sharing its objects, not a worktree of the bare import: checkpatch's SPDX
 # check (scripts/spdxcheck.py, GitPython) refuses a worktree of a bare repository, and would then
 # pass every license tag unchecked.
-if [ -f "$tree/.git" ]; then # a worktree, from an older lab: the same files, a clone's .git
-	rm "$tree/.git"
-	git --git-dir="$SERIES/base.git" worktree prune
-fi
 if [ ! -e "$tree/.git" ]; then
 	rm -rf "$tree.git.tmp"
 	git clone -q --shared --no-checkout "$SERIES/base.git" "$tree.git.tmp"
@@ -45,7 +41,7 @@ git -C "$tree" checkout -q -f --detach "$BASE_TAG"
 git -C "$tree" clean -fdqx -e /_build -e /_build-norust -e /_clippy
 git -C "$tree" branch -q -f check "$BASE_TAG"
 git -C "$tree" checkout -q check
-mapfile -t patches < <(ls "$LAB_REPO"/patches/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-')
+mapfile -t patches < <(patch_files)
 GIT_COMMITTER_DATE='2026-01-01 00:00:00 +0000' git -C "$tree" am -q --keep-cr "${patches[@]}" ||
 	{ git -C "$tree" am --abort; die "git am of patches/ failed"; }
 mapfile -t commits < <(git -C "$tree" rev-list --reverse "$BASE_TAG"..check)

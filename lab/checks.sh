@@ -205,8 +205,7 @@ no_upstream_copies() {
 # letter names (make check-series does this too, and builds after each patch; CI runs this part).
 series_checkpatch() {
 	local p bad=0 msgs
-	for p in "$LAB_REPO"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
-		case $p in */0000-*) continue ;; esac
+	for p in $(patch_files); do
 		msgs=$("$LAB_REPO/lab/checkpatch-patch.sh" "$LAB_TREE" "$p") || { echo "$(basename "$p"):"; echo "$msgs"; bad=1; }
 	done
 	return $bad

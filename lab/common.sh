@@ -97,3 +97,7 @@ lab_lock() {
 	fi
 	export LAB_LOCKED=$LAB_HOME
 }
+
+# The patches of the series in the order they apply: patches/NNNN-*.patch without the cover letter
+# (0000), which has no diff.
+patch_files() { ls "$LAB_REPO"/patches/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-'; }

@@ -30,8 +30,6 @@ export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
 export GIT_COMMITTER_DATE='2026-01-01 00:00:00 +0000'
 gitq() { git -c advice.detachedHead=false -c core.autocrlf=false "$@"; }
 
-patch_files() { ls "$LAB_REPO"/patches/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-'; }
-
 import() {
 	[ -f "$BASE_GIT/rvfs-imported" ] && [ "$(cat "$BASE_GIT/rvfs-imported")" = "$BASE_VERSION" ] && return
 	[ -f "$LAB_PRISTINE/.rvfs-unpacked" ] || die "base not unpacked: run lab/setup.sh"
@@ -55,15 +53,10 @@ new_tree() {
 	gitq --git-dir="$BASE_GIT" worktree add -q --detach "$dir" "$BASE_TAG"
 }
 
-# Apply patches/ to the work tree $1 on a new branch rvfs.
-apply_series() {
-	local dir=$1
-	gitq -C "$dir" checkout -q -B rvfs "$BASE_TAG"
-	# shellcheck disable=SC2046
-	gitq -C "$dir" am -q --keep-cr $(patch_files) ||
-		{ gitq -C "$dir" am --abort 2>/dev/null; die "git am of patches/ failed in $dir"; }
-	# The cover letter becomes the description of the branch, for export.
-	python3 - "$LAB_REPO/patches/0000-cover-letter.patch" >"$dir/.git-description" <<'PY'
+# The subject and blurb of a cover letter, without what format-patch adds (the "[PATCH 00/N]" of
+# the subject, the shortlog and the diffstat): the branch description it was written from.
+cover_blurb() { # COVER-LETTER-PATCH
+	python3 - "$1" <<'PY'
 import email, sys
 msg = email.message_from_file(open(sys.argv[1]))
 subject = ' '.join(msg['Subject'].split())
@@ -74,27 +67,27 @@ body = msg.get_payload()
 body = body.split('\n\n' + msg['From'].split(' <')[0] + ' (', 1)[0].rstrip() + '\n'
 print(subject + '\n\n' + body, end='')
 PY
-	gitq -C "$dir" config branch.rvfs.description "$(cat "$dir/.git-description")"
-	rm -f "$dir/.git-description"
+}
+
+# Apply patches/ to the work tree $1 on a new branch rvfs.
+apply_series() {
+	local dir=$1
+	gitq -C "$dir" checkout -q -B rvfs "$BASE_TAG"
+	# shellcheck disable=SC2046
+	gitq -C "$dir" am -q --keep-cr $(patch_files) ||
+		{ gitq -C "$dir" am --abort 2>/dev/null; die "git am of patches/ failed in $dir"; }
+	# The cover letter becomes the description of the branch, for export.
+	gitq -C "$dir" config branch.rvfs.description "$(cover_blurb "$LAB_REPO/patches/0000-cover-letter.patch")"
 }
 
 # The README shows the cover letter: its subject and body, between two marker lines, in a text
 # block. `export` writes it there; `write` (make series) fails if it differs from the series'.
 README_COVER_BEGIN='<!-- the cover letter, patches/0000-cover-letter.patch: written by make series-export -->'
 README_COVER_END='<!-- end of the cover letter -->'
-cover_text() { # COVER-LETTER-PATCH: its subject and body, as the README shows them
-	python3 - "$1" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-head, body = text.split('\n\n', 1)
-subject = re.search(r'^Subject: (.*(?:\n .*)*)', head, re.M).group(1).replace('\n ', ' ')
-lines = []
-for line in body.split('\n'):
-    if re.match(r'^\S.* \(\d+\):$', line):
-        break
-    lines.append(line)
-print('```text\n' + subject + '\n\n' + '\n'.join(lines).rstrip('\n') + '\n```')
-PY
+cover_text() { # COVER-LETTER-PATCH: its subject and blurb, as the README shows them
+	local blurb
+	blurb=$(cover_blurb "$1") || return 1
+	printf '```text\n%s\n```\n' "$blurb"
 }
 readme_cover() { # print the README's copy of the cover letter
 	sed -n "\|^$README_COVER_BEGIN\$|,\|^$README_COVER_END\$|p" "$LAB_REPO/README.md" | sed '1d;$d'
